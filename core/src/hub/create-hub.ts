@@ -1,0 +1,133 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { createDefaultPolicies, type SharedAccessPolicy } from '../auth';
+import type { Actor, Change, ChangeKind } from '../contracts/change';
+import { createEventBus, type EventBus } from '../events/event-bus';
+import { type ChangeFeed, createChangeFeed } from '../feed/change-feed';
+import { createHlc } from '../feed/hlc';
+import { type Clock, systemClock } from '../ports/clock';
+import { type Logger, silentLogger } from '../ports/logger';
+import type { StorePort } from '../ports/store';
+import { parseQuery, type QueryPage, runQuery } from '../query';
+import { applyBulk, type BulkFailure, parseBulkRequest } from '../registry/bulk';
+import { generateSymmetricKey } from '../registry/credentials';
+import { DEVICES, type DeviceRecord } from '../registry/device-record';
+import { createDeviceTable, type DeviceTable } from '../registry/device-table';
+import { createRegistryService, type RegistryService } from '../registry/registry-service';
+import { createTwinService, newTwinState, type TwinService } from '../twins/twin-service';
+import { generatePassword } from '../users/passwords';
+import { ensureFirstAdmin, USERS } from '../users/user-store';
+import { createPolicyStore, type PolicyStore } from './policy-store';
+
+/** Typed hub events: one per change kind, carrying the committed change. */
+export type HubEvents = { [K in ChangeKind]: Change };
+
+/** What a hub is built from. */
+export interface HubOptions {
+  store: StorePort;
+  clock?: Clock;
+  logger?: Logger;
+  /** Used on first start only: the iothubowner primary key (base64); generated when absent. */
+  ownerKey?: string;
+  /** Used on first start only: a fixed hub id (otherwise generated and kept). */
+  hubId?: string;
+  /** Used on first start only: the password of the first operator, `admin`. */
+  adminPassword?: string;
+}
+
+/** The hub library: every domain service over one store. */
+export interface Hub {
+  readonly hubId: string;
+  /** True when this start created the hub (its policies and first operator). */
+  readonly isNew: boolean;
+  readonly registry: RegistryService;
+  readonly twins: TwinService;
+  readonly feed: ChangeFeed;
+  readonly events: EventBus<HubEvents>;
+  readonly policies: PolicyStore;
+  readonly clock: Clock;
+  /** Runs an IoT Hub query (query-language.md) with paging. */
+  query(text: string, options?: { pageSize?: number; continuation?: string }): QueryPage;
+  /** Applies a bulk registry request (`POST /devices`); returns per-device failures. */
+  bulk(body: unknown, actor: Actor): Promise<BulkFailure[]>;
+  /** The device table (read-only use by adapters: connection state, statistics). */
+  readonly devices: DeviceTable;
+  /** Stops accepting work and closes the store. */
+  close(): Promise<void>;
+}
+
+const HUB_META = 'hub';
+
+/** Loads the store and builds the hub. */
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const { store } = options;
+  const snapshot = await store.load();
+  const nowIso = () => new Date(clock.now()).toISOString();
+
+  const meta = snapshot.collections.get(HUB_META)?.get('identity') as { hubId: string } | undefined;
+  const hubId = meta?.hubId ?? options.hubId ?? `hub-${randomBytes(6).toString('hex')}`;
+  if (!meta)
+    await store.commit({
+      writes: [{ collection: HUB_META, id: 'identity', doc: { hubId, createdAt: nowIso() } }],
+    });
+
+  const table = createDeviceTable();
+  for (const doc of snapshot.collections.get(DEVICES)?.values() ?? []) table.set(doc as DeviceRecord);
+
+  const lastChange = (await store.readChanges(Math.max(0, snapshot.lastSeq - 1), 1))[0];
+  const hlc = createHlc(clock, hubId, lastChange?.hlc);
+  const feed = createChangeFeed({ store, hlc, hubId, lastSeq: snapshot.lastSeq, logger, nowIso });
+  const events = createEventBus<HubEvents>(logger);
+  feed.onCommitted((change) => events.emit(change.kind, change));
+
+  const stored = snapshot.collections.get('policies') as Map<string, SharedAccessPolicy> | undefined;
+  const policies = await createPolicyStore({
+    store,
+    feed,
+    initial: stored?.size
+      ? [...stored.values()]
+      : createDefaultPolicies(generateSymmetricKey, options.ownerKey),
+    isNew: !stored?.size,
+  });
+
+  if (options.adminPassword !== undefined || !meta) {
+    await ensureFirstAdmin(
+      store,
+      snapshot.collections.get(USERS),
+      options.adminPassword ?? generatePassword(),
+      nowIso(),
+    );
+  }
+
+  const twins = createTwinService({ table, feed, nowIso });
+  const registry = createRegistryService({
+    table,
+    feed,
+    nowIso,
+    newGenerationId: () => `${clock.now()}${String(randomInt(0, 100_000)).padStart(5, '0')}`,
+    newTwin: newTwinState,
+  });
+  const source = {
+    *devices() {
+      for (const id of table.sortedIds()) yield table.twin(id) as unknown as Record<string, unknown>;
+    },
+    modules: () => [],
+    jobs: () => [],
+  };
+
+  return {
+    hubId,
+    isNew: !meta,
+    registry,
+    twins,
+    feed,
+    events,
+    policies,
+    clock,
+    devices: table,
+    query: (text, opts) => runQuery(parseQuery(text), source, opts),
+    bulk: async (body, actor) => applyBulk(parseBulkRequest(body), { registry, twins }, actor),
+    close: () => store.close(),
+  };
+}

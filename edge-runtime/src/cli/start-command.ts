@@ -1,0 +1,81 @@
+import { buildServiceConnectionString } from '@outpost/core';
+import type { Command } from 'commander';
+import { describeConfigSources, loadConfig } from '../config';
+import { startEdgeRuntime } from '../runtime';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `outpost start`: runs the hub until SIGINT/SIGTERM. */
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('start the hub: HTTPS IoT Hub API on its embedded store')
+    .option('--data-dir <dir>', 'data directory (store, TLS material); default ./data')
+    .option('--host-name <name>', 'the HostName clients use; SAS tokens are signed for it')
+    .option('--host-aliases <names>', 'other names or IPs clients use, comma-separated')
+    .option('--bind <addr>', 'listen address; default 0.0.0.0 (all interfaces)')
+    .option('--https-port <n>', 'HTTPS port; default 8443 (443 lets the azure-iothub SDK connect)')
+    .option('--mqtts-port <n>', 'MQTT over TLS port for devices; default 8883')
+    .option('--san <name>', 'extra name or IP for the server certificate (repeatable)', collect)
+    .option('--clock-skew-seconds <n>', 'seconds an expired SAS token is still accepted; default 300')
+    .option('--log-level <level>', 'debug, info, warn or error; default info')
+    .option('--hub-id <id>', 'fixed hub id; default generated on first start')
+    .option('--config <file>', 'JSON config file (camelCase keys)')
+    .addHelpText(
+      'after',
+      `\n${describeConfigSources()}\n\nFirst start only: OUTPOST_IOTHUBOWNER_KEY (base64) sets the iothubowner primary key,\nOUTPOST_ADMIN_PASSWORD the password of the first operator, admin. Otherwise both are generated and shown once.`,
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      const { san, ...rest } = opts;
+      const config = await loadConfig({
+        argv: { ...rest, ...(Array.isArray(san) ? { sans: san } : {}) },
+        env: process.env,
+        ...(typeof opts.config === 'string' ? { configFile: opts.config } : {}),
+      });
+      const ownerKey = process.env.OUTPOST_IOTHUBOWNER_KEY || undefined;
+      if (ownerKey && Buffer.from(ownerKey, 'base64').length < 16) {
+        throw new Error('OUTPOST_IOTHUBOWNER_KEY must be base64 of at least 16 bytes.');
+      }
+      const runtime = await startEdgeRuntime(config, {
+        ...(ownerKey ? { ownerKey } : {}),
+        ...(process.env.OUTPOST_ADMIN_PASSWORD ? { adminPassword: process.env.OUTPOST_ADMIN_PASSWORD } : {}),
+      });
+      const out = (line = '') => process.stdout.write(`${line}\n`);
+      out(`Outpost hub ${runtime.hub.hubId} is running.`);
+      out(`  HTTPS API   ${runtime.urls.https}  (HostName=${config.hostName})`);
+      out(`  Health      ${runtime.urls.health}`);
+      out(`  Data        ${runtime.paths.dataDir}`);
+      out(`  Hub CA      ${runtime.paths.caPem}  (trust it: NODE_EXTRA_CA_CERTS=${runtime.paths.caPem})`);
+      if (runtime.hub.isNew) {
+        const owner = runtime.hub.policies.get('iothubowner')!;
+        out();
+        out('First start. Keep these; they are shown only now:');
+        if (runtime.generated.ownerKey) {
+          const cs = buildServiceConnectionString({
+            hostName: config.hostName,
+            policyName: owner.name,
+            key: owner.primaryKey,
+          });
+          out(`  iothubowner connection string: ${cs}`);
+        }
+        if (runtime.generated.adminPassword)
+          out(`  operator admin password:       ${runtime.generated.adminPassword}`);
+        out('  (later: outpost policy show iothubowner --data-dir <dir>)');
+      }
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        out(`${signal}: flushing and stopping…`);
+        runtime.close().then(
+          () => process.exit(0),
+          (err) => {
+            process.stderr.write(`failed to stop cleanly: ${String(err)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+}

@@ -1,0 +1,3 @@
+export * from './client-certificates';
+export * from './hub-pki';
+export * from './thumbprints';
