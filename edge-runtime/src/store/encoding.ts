@@ -19,6 +19,10 @@ export interface EncodedEntry {
 /** Serialises a commit entry; throws a TypeError when part of it is not JSON. */
 export function encodeEntry(entry: CommitEntry): EncodedEntry {
   if (!entry || !Array.isArray(entry.writes)) throw new TypeError('commit entry needs a writes array');
+  const seq = entry.change?.seq;
+  if (entry.change !== undefined && !(Number.isSafeInteger(seq) && (seq as number) > 0)) {
+    throw new TypeError('change.seq must be a positive integer');
+  }
   const change = entry.change === undefined ? null : toJson(entry.change, 'change');
   let size = change?.length ?? 0;
   const writes = entry.writes.map((w): EncodedWrite => {
@@ -30,7 +34,7 @@ export function encodeEntry(entry: CommitEntry): EncodedEntry {
     size += (doc?.length ?? 4) + w.collection.length + w.id.length + 40;
     return { collection: w.collection, id: w.id, doc };
   });
-  return { seq: entry.change?.seq ?? null, change, writes, size };
+  return { seq: seq ?? null, change, writes, size };
 }
 
 /** The JSON text of an encoded entry as it appears in a journal segment. */

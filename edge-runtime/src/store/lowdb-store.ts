@@ -62,6 +62,7 @@ const MAX_JOURNAL_FILES = 1024;
 
 /** Opens (recovering if needed) the durable store in `options.dir`. */
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStore> {
+  validateOptions(options);
   const fs = options.fs ?? defaultStoreFs;
   const logger = options.logger;
   const dir = resolve(options.dir);
@@ -216,4 +217,22 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
       firstRetainedSeq: feed.firstSeq() ?? durableSeq + 1,
     }),
   };
+}
+
+function validateOptions(options: LowdbStoreOptions): void {
+  if (typeof options.dir !== 'string' || options.dir === '') throw new TypeError('store dir is required');
+  for (const [collection, count] of Object.entries(options.shards ?? {})) {
+    // Shard counts are part of file names and the manifest; nonsense here would be written down.
+    if (!Number.isInteger(count) || count < 1 || count > 4096) {
+      throw new RangeError(`shard count of ${collection} must be an integer from 1 to 4096, not ${count}`);
+    }
+  }
+  const retention = options.feedRetention;
+  if (retention !== undefined && !(Number.isInteger(retention) && retention >= 0)) {
+    throw new RangeError(`feedRetention must be a non-negative integer, not ${retention}`);
+  }
+  const interval = options.checkpointIntervalMs;
+  if (interval !== undefined && !(interval > 0)) {
+    throw new RangeError(`checkpointIntervalMs must be positive, not ${interval}`);
+  }
 }

@@ -35,7 +35,7 @@ export function createRecordState(shardCountFor: (collection: string) => number)
   const collection = (name: string): CollectionState => {
     let state = collections.get(name);
     if (!state) {
-      const shardCount = Math.max(1, Math.floor(shardCountFor(name)));
+      const shardCount = shardCountFor(name);
       const shards = Array.from({ length: shardCount }, () => new Map<string, string>());
       state = { name, shardCount, shards, dirty: new Set() };
       collections.set(name, state);

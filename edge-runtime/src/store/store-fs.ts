@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import * as nodeFs from 'node:fs/promises';
+import { platform } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** The few file-system calls the store makes; injectable so tests can make a write fail or stall. */
@@ -13,6 +14,8 @@ export interface StoreFs {
   stat(path: string): Promise<{ size: number; isDirectory(): boolean }>;
 }
 
+const IS_WINDOWS = platform() === 'win32';
+
 /** The real file system. */
 export const defaultStoreFs: StoreFs = nodeFs;
 
@@ -23,6 +26,8 @@ export function hasErrorCode(err: unknown, code: string): boolean {
 
 /** Flushes a directory's entries, making the creates, renames and unlinks done in it durable. */
 export async function fsyncDir(fs: StoreFs, dir: string): Promise<void> {
+  // Windows cannot open a directory for fsync (EISDIR/EPERM); NTFS journals the rename itself.
+  if (IS_WINDOWS) return;
   const handle = await fs.open(dir, 'r');
   try {
     await handle.sync();

@@ -124,8 +124,14 @@ describe('lowdb store: round trip', () => {
       /not JSON/,
     );
     await expect(store.commit({ writes: [{ collection: '', id: 'x', doc: 1 }] })).rejects.toThrow(TypeError);
+    await expect(store.commit({ change: { ...changeOf(7), seq: 0 }, writes: [] })).rejects.toThrow(/positive/);
     await store.commit(deviceCommit(6));
     expect(store.stats().lastSeq).toBe(6);
+  });
+
+  it('refuses options it would have to write down wrongly', async () => {
+    await expect(openLowdbStore({ dir: temp.dir, shards: { devices: 0 } })).rejects.toThrow(RangeError);
+    await expect(openLowdbStore({ dir: temp.dir, feedRetention: -1 })).rejects.toThrow(RangeError);
   });
 
   it('fails commits after close, and close waits for pending commits', async () => {
