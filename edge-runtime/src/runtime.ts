@@ -5,6 +5,7 @@ import path from 'node:path';
 import { type Clock, createHub, generatePassword, type Hub, type Logger } from '@outpost/core';
 import type { RuntimeConfig } from './config';
 import { createHttpApp } from './http/app';
+import { writeHubInfo } from './hub-info';
 import { createJsonLogger } from './logging';
 import { openLowdbStore } from './store';
 import { ensureHubPki } from './tls';
@@ -29,6 +30,14 @@ export interface RuntimeOverrides {
   /** First-start secrets (defaults: OUTPOST_* environment variables are read by the CLI, not here). */
   ownerKey?: string;
   adminPassword?: string;
+}
+
+/**
+ * Names a SAS `sr` may carry: the host name, its aliases, and [LOCAL] the loopback names the
+ * certificate always covers, so a client on the gateway itself can sign for `localhost`.
+ */
+export function acceptedHostNames(config: RuntimeConfig): string[] {
+  return [...new Set([config.hostName, ...config.hostAliases, 'localhost', '127.0.0.1'])];
 }
 
 // The Node SDK keeps sockets alive and never retries ECONNRESET (service-api.md pitfall 16).
@@ -61,7 +70,7 @@ export async function startEdgeRuntime(
 
   const app = createHttpApp({
     hub,
-    hostNames: [config.hostName, ...config.hostAliases],
+    hostNames: acceptedHostNames(config),
     skewSeconds: config.clockSkewSeconds,
     logger,
   });
@@ -76,6 +85,13 @@ export async function startEdgeRuntime(
     });
   });
   const port = (server.address() as AddressInfo).port;
+  // Non-secret facts for the data-dir tools (`outpost policy show` puts the right HostName in).
+  await writeHubInfo(dataDir, {
+    hubId: hub.hubId,
+    hostName: config.hostName,
+    hostAliases: config.hostAliases,
+    httpsPort: port,
+  });
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? 'localhost' : config.bind;
   const base = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info('hub started', { hubId: hub.hubId, https: base, devices: hub.devices.size(), dataDir });

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { buildServiceConnectionString, type SharedAccessPolicy } from '@outpost/core';
+import { buildServiceConnectionString, createSasToken, type SharedAccessPolicy } from '@outpost/core';
 import type { Command } from 'commander';
 import { loadConfig } from '../config';
+import { readHubInfo } from '../hub-info';
 import { readStoreCollection } from '../store';
 
 async function readPolicies(
@@ -14,7 +15,12 @@ async function readPolicies(
       `No hub data in ${config.dataDir}. Start the hub once (outpost start --data-dir ${config.dataDir}).`,
     );
   }
-  return { policies: [...docs.values()] as SharedAccessPolicy[], hostName: config.hostName };
+  // The host name the hub last ran with beats this shell's default: tokens must name the hub.
+  const info = opts.hostName ? undefined : await readHubInfo(config.dataDir);
+  return {
+    policies: [...docs.values()] as SharedAccessPolicy[],
+    hostName: info?.hostName ?? config.hostName,
+  };
 }
 
 /** `outpost policy list|show`: the hub's shared access policies, read from its data directory. */
@@ -50,5 +56,24 @@ export function registerPolicyCommand(program: Command): void {
       const cs = buildServiceConnectionString({ hostName, policyName: p.name, key });
       if (json) process.stdout.write(`${JSON.stringify({ ...p, connectionString: cs }, null, 2)}\n`);
       else process.stdout.write(`${cs}\n`);
+    });
+  policy
+    .command('token <name>')
+    .description('print a SAS token of a policy, for curl and scripts (this prints a secret)')
+    .option('--data-dir <dir>', 'data directory; default ./data')
+    .option('--host-name <name>', 'the hub name to sign for; default the configured one')
+    .option('--ttl <seconds>', 'lifetime of the token', '3600')
+    .action(async (name: string, opts: Record<string, unknown>) => {
+      const { ttl, ...rest } = opts;
+      const { policies, hostName } = await readPolicies(rest);
+      const p = policies.find((x) => x.name === name);
+      if (!p) throw new Error(`No policy named ${name}. Known: ${policies.map((x) => x.name).join(', ')}.`);
+      const seconds = Number(ttl);
+      if (!Number.isInteger(seconds) || seconds <= 0)
+        throw new Error('--ttl must be a positive number of seconds.');
+      const expiresAt = Math.ceil(Date.now() / 1000) + seconds;
+      process.stdout.write(
+        `${createSasToken({ resourceUri: hostName, key: p.primaryKey, policyName: p.name, expiresAt })}\n`,
+      );
     });
 }
