@@ -3,6 +3,8 @@
  * ASCII letters and digits plus `- : . + % _ # * ? ! ( ) , = @ ; $ '`. Outpost refuses the subset
  * `+ # % = ?` (and `/ &`, which IoT Hub refuses anyway): ids go unescaped into MQTT topics, the
  * client id and the username, where `/ + #` are topic syntax and `? & = %` break the property bag.
+ * `;` is refused too [LOCAL]: device connection strings split on it, so such a device could never
+ * be given one.
  */
 import { HubError } from '../errors';
 
@@ -10,10 +12,10 @@ import { HubError } from '../errors';
 export const MAX_DEVICE_ID_LENGTH = 128;
 
 /** Punctuation allowed in ids: IoT Hub's set minus what Outpost refuses for MQTT. */
-export const DEVICE_ID_PUNCTUATION = "-:._*!(),@;$'";
+export const DEVICE_ID_PUNCTUATION = "-:._*!(),@$'";
 
 /** Characters IoT Hub allows but Outpost refuses, plus `/ &`, with the reason in messages. */
-const MQTT_UNSAFE = '/+#?&%=';
+const MQTT_UNSAFE = '/+#?&%=;';
 
 /** Returns `id` when it is a valid device id; throws INVALID_DEVICE_ID naming the broken rule. */
 export function validateDeviceId(id: unknown): string {
@@ -54,7 +56,7 @@ function characterProblem(ch: string): { found: string; why: string } | undefine
   if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return { found: `control character ${hex}`, why: '' };
   if (/^\s$/u.test(ch)) return { found: `whitespace ${hex}`, why: '' };
   if (MQTT_UNSAFE.includes(ch)) {
-    return { found: `'${ch}'`, why: ', which Outpost refuses because ids are not escaped in MQTT topics' };
+    return { found: `'${ch}'`, why: ', which Outpost refuses because ids go unescaped into MQTT topics and connection strings' };
   }
   // A lone surrogate is shown by its code only: echoed raw it would not survive UTF-8 encoding.
   const isSurrogate = code >= 0xd800 && code <= 0xdfff;

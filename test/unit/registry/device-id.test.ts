@@ -25,7 +25,7 @@ describe('validateDeviceId', () => {
     'therm-01',
     'a',
     'A1',
-    "x-:._*!(),@;$'",
+    "x-:._*!(),@$'",
     'plant:line-3.therm_01',
     '$edgeAgent',
     '...',
