@@ -34,9 +34,9 @@ describe('validateDeviceId', () => {
     expect(validateDeviceId(id)).toBe(id);
   });
 
-  it.each(['/', '+', '#', '?', '&', '%', '='])('refuses %j (MQTT topics)', (ch) => {
+  it.each(['/', '+', '#', '?', '&', '%', '=', ';'])('refuses %j (MQTT topics)', (ch) => {
     expect(errorOf(() => validateDeviceId(`dev${ch}1`)).message).toBe(
-      `Device id contains '${ch}' at index 3, which Outpost refuses because ids are not escaped in MQTT topics`,
+      `Device id contains '${ch}' at index 3, which Outpost refuses because ids go unescaped into MQTT topics and connection strings`,
     );
   });
 
