@@ -35,8 +35,9 @@ describe('validateDeviceId', () => {
   });
 
   it.each(['/', '+', '#', '?', '&', '%', '=', ';'])('refuses %j (MQTT topics)', (ch) => {
+    const shown = ch === ';' ? 'U+003B (semicolon)' : `'${ch}'`;
     expect(errorOf(() => validateDeviceId(`dev${ch}1`)).message).toBe(
-      `Device id contains '${ch}' at index 3, which Outpost refuses because ids go unescaped into MQTT topics and connection strings`,
+      `Device id contains ${shown} at index 3, which Outpost refuses because ids go unescaped into MQTT topics and connection strings`,
     );
   });
 
