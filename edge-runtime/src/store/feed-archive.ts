@@ -151,8 +151,9 @@ export function createFeedArchive(dir: string, fs: StoreFs, retention: number): 
         await writeChunk(chunk);
       }
       // Only now, with every chunk durable, does the in-memory view move on.
-      for (const chunk of full)
+      for (const chunk of full) {
         closed.push({ firstSeq: chunk.firstSeq, lastSeq: chunk.lastSeq, name: chunk.name });
+      }
       open = next;
       held.splice(0, n);
       // The grown chunk supersedes the previous open file (recovery would discard it anyway).

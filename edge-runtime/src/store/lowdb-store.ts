@@ -141,8 +141,9 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     appliedBatch = batch;
     counters.batchesWritten++;
     counters.entriesWritten += entries.length;
-    if (journal.byteCount() > MAX_JOURNAL_CHARS || journal.fileCount() > MAX_JOURNAL_FILES)
+    if (journal.byteCount() > MAX_JOURNAL_CHARS || journal.fileCount() > MAX_JOURNAL_FILES) {
       checkpointInBackground();
+    }
   };
   const committer = createGroupCommitter(writeBatch, {
     maxItems: MAX_BATCH_ENTRIES,
@@ -171,6 +172,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
 
     async commit(entry) {
       if (closing) throw new Error('store is closed');
+      initial = null; // the load-time snapshot is stale from now on
       // Serialised now, at call time: what is stored is the entry as it was when committed.
       const encoded = encodeEntry(entry);
       if (encoded.seq !== null) {

@@ -5,7 +5,7 @@ import { readShards } from './shards';
 import { defaultStoreFs, type StoreFs } from './store-fs';
 
 // A running hub's checkpoint can retire files under a reader; it then simply reads again.
-const ATTEMPTS = 5;
+const ATTEMPTS = 10;
 
 /**
  * Reads one collection from a store directory without opening the store: no recovery, no writes,

@@ -124,7 +124,9 @@ describe('lowdb store: round trip', () => {
       /not JSON/,
     );
     await expect(store.commit({ writes: [{ collection: '', id: 'x', doc: 1 }] })).rejects.toThrow(TypeError);
-    await expect(store.commit({ change: { ...changeOf(7), seq: 0 }, writes: [] })).rejects.toThrow(/positive/);
+    await expect(store.commit({ change: { ...changeOf(7), seq: 0 }, writes: [] })).rejects.toThrow(
+      /positive/,
+    );
     await store.commit(deviceCommit(6));
     expect(store.stats().lastSeq).toBe(6);
   });

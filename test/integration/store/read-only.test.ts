@@ -35,7 +35,7 @@ describe('readStoreCollection', () => {
   });
 
   it('reads a consistent collection while the store commits and checkpoints', async () => {
-    const store = await openLowdbStore({ dir: temp.dir, checkpointIntervalMs: 5 });
+    const store = await openLowdbStore({ dir: temp.dir, checkpointIntervalMs: 20 });
     await store.load();
     await store.commit({ writes: [{ collection: 'policies', id: 'owner', doc: { rights: ['a'] } }] });
     let seq = 0;
