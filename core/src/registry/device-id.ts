@@ -57,7 +57,10 @@ function characterProblem(ch: string): { found: string; why: string } | undefine
   if (/^\s$/u.test(ch)) return { found: `whitespace ${hex}`, why: '' };
   if (MQTT_UNSAFE.includes(ch)) {
     // A `;` is named, not echoed: error messages travel in `ErrorCode:X;text`, split on `;`.
-    return { found: ch === ';' ? 'U+003B (semicolon)' : `'${ch}'`, why: ', which Outpost refuses because ids go unescaped into MQTT topics and connection strings' };
+    return {
+      found: ch === ';' ? 'U+003B (semicolon)' : `'${ch}'`,
+      why: ', which Outpost refuses because ids go unescaped into MQTT topics and connection strings',
+    };
   }
   // A lone surrogate is shown by its code only: echoed raw it would not survive UTF-8 encoding.
   const isSurrogate = code >= 0xd800 && code <= 0xdfff;
