@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createSasToken } from '@outpost/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type HubProcess, startHubProcess } from '../../helpers/hub-process';
 import { httpsRequest } from '../../helpers/https-client';
+import { type HubProcess, startHubProcess } from '../../helpers/hub-process';
 import { OWNER_KEY } from '../../helpers/test-hub';
 
 const dirs: string[] = [];
@@ -13,10 +13,22 @@ afterAll(async () => {
 });
 
 function ownerToken(): string {
-  return createSasToken({ resourceUri: 'localhost', key: OWNER_KEY, policyName: 'iothubowner', expiresAt: Math.ceil(Date.now() / 1000) + 3600 });
+  return createSasToken({
+    resourceUri: 'localhost',
+    key: OWNER_KEY,
+    policyName: 'iothubowner',
+    expiresAt: Math.ceil(Date.now() / 1000) + 3600,
+  });
 }
 
-async function call(hub: HubProcess, ca: string, method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
+async function call(
+  hub: HubProcess,
+  ca: string,
+  method: string,
+  p: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   return httpsRequest({
     method,
     url: `${hub.httpsUrl}${p}?api-version=2021-04-12`,
@@ -44,7 +56,14 @@ describe('durability across kill -9', () => {
           const created = await call(first, ca, 'PUT', `/devices/${id}`, {});
           if (created.status !== 200) continue;
           ackedDevices.add(id);
-          const patched = await call(first, ca, 'PATCH', `/twins/${id}`, { properties: { desired: { n: i, w } } }, { 'if-match': '"*"' });
+          const patched = await call(
+            first,
+            ca,
+            'PATCH',
+            `/twins/${id}`,
+            { properties: { desired: { n: i, w } } },
+            { 'if-match': '"*"' },
+          );
           if (patched.status === 200) ackedPatches.set(id, i);
         } catch {
           return; // connection refused or reset: the hub is gone
@@ -80,13 +99,17 @@ describe('durability across kill -9', () => {
     dirs.push(dataDir);
     const first = await startHubProcess(dataDir);
     const ca = await readFile(path.join(dataDir, 'tls/ca.pem'), 'utf8');
-    const health = (await httpsRequest({ method: 'GET', url: `${first.httpsUrl}/health`, ca })).json as { hubId: string };
+    const health = (await httpsRequest({ method: 'GET', url: `${first.httpsUrl}/health`, ca })).json as {
+      hubId: string;
+    };
     expect((await call(first, ca, 'PUT', '/devices/term-1', {})).status).toBe(200);
     expect(await first.kill('SIGTERM')).toBe(0);
 
     const second = await startHubProcess(dataDir);
     try {
-      const again = (await httpsRequest({ method: 'GET', url: `${second.httpsUrl}/health`, ca })).json as { hubId: string };
+      const again = (await httpsRequest({ method: 'GET', url: `${second.httpsUrl}/health`, ca })).json as {
+        hubId: string;
+      };
       expect(again.hubId).toBe(health.hubId);
       expect((await call(second, ca, 'GET', '/devices/term-1')).status).toBe(200);
       expect(second.stdout()).not.toContain('First start');

@@ -49,9 +49,9 @@ describe('twins over REST', () => {
     expect(t1.version).toBe(before.version + 1);
     expect(t1.etag).not.toBe(before.etag);
     expect(t1.properties.desired.$version).toBe(2);
-    const meta = t1.properties.desired.$metadata as Record<string, Record<string, unknown>>;
-    expect(meta.fan?.speed).toMatchObject({ $lastUpdatedVersion: 2 });
-    expect(String((meta.fan?.speed as { $lastUpdated: string }).$lastUpdated)).toMatch(/\.\d{3}Z$/);
+    const meta = t1.properties.desired.$metadata as { fan: { speed: { $lastUpdated: string } } };
+    expect(meta.fan.speed).toMatchObject({ $lastUpdatedVersion: 2 });
+    expect(meta.fan.speed.$lastUpdated).toMatch(/\.\d{3}Z$/);
 
     const second = await hub.call('PATCH', '/twins/tw-1', {
       body: { tags: { list: [9], drop: null }, properties: { desired: { fan: { mode: null } } } },

@@ -44,7 +44,16 @@ describe('change feed', () => {
   it('never writes key material into the feed', async () => {
     const { hub } = await newHub();
     const dev = await hub.registry.create({ deviceId: 'secret' }, operator);
-    await hub.registry.update('secret', { authentication: { symmetricKey: { primaryKey: Buffer.alloc(32, 9).toString('base64'), secondaryKey: '' } } }, '*', operator);
+    await hub.registry.update(
+      'secret',
+      {
+        authentication: {
+          symmetricKey: { primaryKey: Buffer.alloc(32, 9).toString('base64'), secondaryKey: '' },
+        },
+      },
+      '*',
+      operator,
+    );
     const text = JSON.stringify(await hub.feed.read(0, 100));
     expect(text).not.toContain(dev.authentication.symmetricKey.primaryKey!);
     expect(text).not.toContain(Buffer.alloc(32, 9).toString('base64'));
@@ -56,7 +65,10 @@ describe('change feed', () => {
     for (let i = 0; i < 5; i++) await hub.registry.create({ deviceId: `s${i}` }, operator);
     const seen: number[] = [];
     const unsubscribe = await hub.feed.subscribe(2, (c: Change) => seen.push(c.seq));
-    await Promise.all([hub.registry.create({ deviceId: 'live-1' }, operator), hub.registry.create({ deviceId: 'live-2' }, operator)]);
+    await Promise.all([
+      hub.registry.create({ deviceId: 'live-1' }, operator),
+      hub.registry.create({ deviceId: 'live-2' }, operator),
+    ]);
     unsubscribe();
     await hub.registry.create({ deviceId: 'after' }, operator);
     expect(seen).toEqual([3, 4, 5, 6, 7]);
