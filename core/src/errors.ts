@@ -24,6 +24,7 @@ export const errorCatalogue = {
   DEVICE_NOT_ONLINE: 'The device is not connected or not listening for this request.',
   GATEWAY_TIMEOUT: 'The device did not answer in time.',
   THROTTLED: 'Too many requests; retry later.',
+  QUEUE_FULL: 'A queue is at its limit: C2D messages of one device, or the telemetry outbox budget.',
   SERVICE_UNAVAILABLE: 'The hub is starting or stopping.',
   INTERNAL: 'The hub failed unexpectedly; the request may be retried.',
 } as const;

@@ -19,6 +19,11 @@ export interface RuntimeConfig {
   httpsPort: number;
   /** MQTT over TLS port for devices. Default 8883. */
   mqttsPort: number;
+  /**
+   * Plain MQTT port, bound to 127.0.0.1 only (for a TLS terminator in front of the hub); off by
+   * default. The SDK cannot speak plain MQTT unmodified (device-protocol.md §1.1).
+   */
+  mqttPlainPort?: number;
   /** Extra subjectAltNames (DNS, `*.` wildcard, or IP) for the server certificate. */
   sans: string[];
   /** How long after `se` a SAS token is still accepted, for drifting clocks. Default 300. */
@@ -122,6 +127,12 @@ const FIELDS: Record<ConfigKey, FieldSpec> = {
   mqttsPort: field(
     'OUTPOST_MQTTS_PORT',
     'MQTT over TLS port, default 8883',
+    wholeNumber(0, 65535),
+    asInteger,
+  ),
+  mqttPlainPort: field(
+    'OUTPOST_MQTT_PLAIN_PORT',
+    'plain MQTT port on 127.0.0.1 only (behind a TLS terminator), default off',
     wholeNumber(0, 65535),
     asInteger,
   ),

@@ -2,11 +2,20 @@ import { mkdir } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Clock, createHub, generatePassword, type Hub, type Logger } from '@outpost/core';
+import {
+  type Clock,
+  createHub,
+  generatePassword,
+  type Hub,
+  type Logger,
+  type TelemetrySink,
+} from '@outpost/core';
 import type { RuntimeConfig } from './config';
 import { createHttpApp } from './http/app';
 import { writeHubInfo } from './hub-info';
 import { createJsonLogger } from './logging';
+import { type GatewayStats, MQTT_WS_PATH, startDeviceEndpoints } from './mqtt';
+import { openTelemetryOutbox, type TelemetryOutbox, type TelemetryOutboxOptions } from './outbox';
 import { openLowdbStore } from './store';
 import { ensureHubPki } from './tls';
 
@@ -14,11 +23,19 @@ import { ensureHubPki } from './tls';
 export interface EdgeRuntime {
   hub: Hub;
   config: RuntimeConfig;
-  urls: { https: string; health: string };
+  /**
+   * Where to reach it: the HTTPS API, MQTT over TLS (`mqtts://host:port`), MQTT over WebSockets
+   * (`wss://host:port/$iothub/websocket`) and, when configured, plain MQTT on loopback.
+   */
+  urls: { https: string; health: string; mqtts: string; mqttWs: string; mqtt?: string };
   /** Paths of the hub's CA certificate and data directory. */
   paths: { dataDir: string; caPem: string };
   /** First-start secrets that were generated (shown once by the CLI; never logged). */
   generated: { adminPassword?: string; ownerKey?: boolean };
+  /** Counters of the MQTT device gateway. */
+  gatewayStats(): GatewayStats;
+  /** The durable telemetry queue in `DATA_DIR/outbox/telemetry` (the gateway's sink unless overridden). */
+  telemetry: TelemetryOutbox;
   /** Stops listening, flushes the store and closes it. */
   close(): Promise<void>;
 }
@@ -30,6 +47,13 @@ export interface RuntimeOverrides {
   /** First-start secrets (defaults: OUTPOST_* environment variables are read by the CLI, not here). */
   ownerKey?: string;
   adminPassword?: string;
+  /**
+   * Where device telemetry goes; the gateway PUBACKs only after `append` resolved. Default: the
+   * durable telemetry outbox (`EdgeRuntime.telemetry`).
+   */
+  telemetrySink?: TelemetrySink;
+  /** Disk budget, segment size and drop policy of the telemetry outbox (defaults: 1 GiB, 16 MiB, drop-oldest). */
+  telemetryOutbox?: Pick<TelemetryOutboxOptions, 'budgetBytes' | 'segmentBytes' | 'dropPolicy'>;
 }
 
 /**
@@ -57,22 +81,51 @@ export async function startEdgeRuntime(
     sans: [...config.hostAliases, ...config.sans],
     bindAddress: config.bind,
   });
-  const store = await openLowdbStore({ dir: path.join(dataDir, 'store'), logger });
-  const adminPassword = overrides.adminPassword ?? generatePassword();
-  const hub = await createHub({
-    store,
+  const telemetry = await openTelemetryOutbox({
+    dir: path.join(dataDir, 'outbox', 'telemetry'),
     logger,
-    ...(overrides.clock ? { clock: overrides.clock } : {}),
-    ...(overrides.ownerKey ? { ownerKey: overrides.ownerKey } : {}),
-    adminPassword,
-    ...(config.hubId ? { hubId: config.hubId } : {}),
+    ...overrides.telemetryOutbox,
   });
+  // Devices get CONNACK 3 (the SDK retries it) from here until the hub is attached below.
+  const endpoints = await startDeviceEndpoints({
+    hostNames: acceptedHostNames(config),
+    skewSeconds: config.clockSkewSeconds,
+    telemetrySink: overrides.telemetrySink ?? telemetry,
+    logger,
+    tlsDir: path.join(dataDir, 'tls'),
+    pki,
+    bind: config.bind,
+    mqttsPort: config.mqttsPort,
+    ...(config.mqttPlainPort === undefined ? {} : { mqttPlainPort: config.mqttPlainPort }),
+  });
+  let hub: Hub;
+  const adminPassword = overrides.adminPassword ?? generatePassword();
+  try {
+    const store = await openLowdbStore({ dir: path.join(dataDir, 'store'), logger });
+    hub = await createHub({
+      store,
+      logger,
+      ...(overrides.clock ? { clock: overrides.clock } : {}),
+      ...(overrides.ownerKey ? { ownerKey: overrides.ownerKey } : {}),
+      adminPassword,
+      ...(config.hubId ? { hubId: config.hubId } : {}),
+      deviceLink: endpoints.gateway.link,
+    });
+  } catch (err) {
+    await endpoints.close();
+    await telemetry.close();
+    throw err;
+  }
+  endpoints.gateway.attach(hub);
 
+  const shutdown = new AbortController();
   const app = createHttpApp({
     hub,
     hostNames: acceptedHostNames(config),
     skewSeconds: config.clockSkewSeconds,
     logger,
+    telemetry,
+    shutdown: shutdown.signal,
   });
   const server = https.createServer({ cert: pki.certPem, key: pki.keyPem }, app);
   server.keepAliveTimeout = KEEP_ALIVE_MS;
@@ -85,6 +138,7 @@ export async function startEdgeRuntime(
     });
   });
   const port = (server.address() as AddressInfo).port;
+  endpoints.serveWebSockets(server);
   // Non-secret facts for the data-dir tools (`outpost policy show` puts the right HostName in).
   await writeHubInfo(dataDir, {
     hubId: hub.hubId,
@@ -94,23 +148,38 @@ export async function startEdgeRuntime(
   });
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? 'localhost' : config.bind;
   const base = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info('hub started', { hubId: hub.hubId, https: base, devices: hub.devices.size(), dataDir });
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const urls: EdgeRuntime['urls'] = {
+    https: base,
+    health: `${base}/health`,
+    mqtts: `mqtts://${hostPart}:${endpoints.mqttsPort}`,
+    mqttWs: `wss://${hostPart}:${port}${MQTT_WS_PATH}`,
+    ...(endpoints.mqttPlainPort === undefined ? {} : { mqtt: `mqtt://127.0.0.1:${endpoints.mqttPlainPort}` }),
+  };
+  logger.info('hub started', { hubId: hub.hubId, ...urls, devices: hub.devices.size(), dataDir });
 
   let closing: Promise<void> | undefined;
   return {
     hub,
     config,
-    urls: { https: base, health: `${base}/health` },
+    urls,
     paths: { dataDir, caPem: pki.caPath },
     generated: hub.isNew
       ? { ...(overrides.adminPassword ? {} : { adminPassword }), ownerKey: !overrides.ownerKey }
       : {},
+    gatewayStats: () => endpoints.gateway.stats(),
+    telemetry,
     close() {
       closing ??= (async () => {
+        // Devices first: they get CONNACK 3 and their connections end before the store closes.
+        await endpoints.close();
+        // Event streams never end by themselves; server.close() would wait for them forever.
+        shutdown.abort();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await telemetry.close();
         await hub.close();
         logger.info('hub stopped', { hubId: hub.hubId });
       })();

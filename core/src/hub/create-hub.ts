@@ -1,10 +1,22 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createDefaultPolicies, type SharedAccessPolicy } from '../auth';
+import { C2D } from '../c2d/c2d-message';
+import { type C2dService, createC2dService } from '../c2d/c2d-service';
 import type { Actor, Change, ChangeKind } from '../contracts/change';
 import { createEventBus, type EventBus } from '../events/event-bus';
 import { type ChangeFeed, createChangeFeed } from '../feed/change-feed';
 import { createHlc } from '../feed/hlc';
+import { type ConnectionStateService, createConnectionState } from '../gateway/connection-state';
+import type { GatewayEvents } from '../gateway/gateway-events';
+import { noGatewayLink } from '../gateway/no-gateway-link';
+import {
+  createSubscriptionIntents,
+  DEVICE_SUBSCRIPTIONS,
+  type SubscriptionIntents,
+} from '../gateway/subscription-intents';
+import { createMethodService, type MethodService } from '../methods/method-service';
 import { type Clock, systemClock } from '../ports/clock';
+import type { DeviceLink } from '../ports/device-link';
 import { type Logger, silentLogger } from '../ports/logger';
 import type { StorePort } from '../ports/store';
 import { parseQuery, type QueryPage, runQuery } from '../query';
@@ -18,8 +30,11 @@ import { generatePassword } from '../users/passwords';
 import { ensureFirstAdmin, USERS } from '../users/user-store';
 import { createPolicyStore, type PolicyStore } from './policy-store';
 
-/** Typed hub events: one per change kind, carrying the committed change. */
-export type HubEvents = { [K in ChangeKind]: Change };
+/**
+ * Typed hub events: one per change kind, carrying the committed change, plus the gateway's
+ * connection events (deviceConnected, …), which are not change-feed kinds.
+ */
+export type HubEvents = { [K in ChangeKind]: Change } & GatewayEvents;
 
 /** What a hub is built from. */
 export interface HubOptions {
@@ -32,6 +47,8 @@ export interface HubOptions {
   hubId?: string;
   /** Used on first start only: the password of the first operator, `admin`. */
   adminPassword?: string;
+  /** The link to connected devices (the MQTT gateway); without one no device is ever online. */
+  deviceLink?: DeviceLink;
 }
 
 /** The hub library: every domain service over one store. */
@@ -51,6 +68,16 @@ export interface Hub {
   bulk(body: unknown, actor: Actor): Promise<BulkFailure[]>;
   /** The device table (read-only use by adapters: connection state, statistics). */
   readonly devices: DeviceTable;
+  /** Direct-method invocation over the device link. */
+  readonly methods: MethodService;
+  /** Cloud-to-device queues, delivered through the device link. */
+  readonly c2d: C2dService;
+  /** The link to connected devices (an always-offline one when the hub has no gateway). */
+  readonly deviceLink: DeviceLink;
+  /** Connection state of devices, reported by the gateway (in memory; emits deviceConnected/…). */
+  readonly connections: ConnectionStateService;
+  /** What each device subscribed to, kept across connections and restarts (the gateway's). */
+  readonly subscriptionIntents: SubscriptionIntents;
   /** Stops accepting work and closes the store. */
   close(): Promise<void>;
 }
@@ -108,6 +135,31 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     newGenerationId: () => `${clock.now()}${String(randomInt(0, 100_000)).padStart(5, '0')}`,
     newTwin: newTwinState,
   });
+  const emitGatewayEvent = <K extends keyof GatewayEvents>(name: K, payload: GatewayEvents[K]) =>
+    events.emit(name, payload as HubEvents[K]);
+  const connections = createConnectionState({ table, clock, emit: emitGatewayEvent });
+  const subscriptionIntents = createSubscriptionIntents({
+    store,
+    initial: snapshot.collections.get(DEVICE_SUBSCRIPTIONS)?.values() ?? [],
+    emit: emitGatewayEvent,
+  });
+  // A deleted device's subscriptions must not carry over to a new device created with its id.
+  events.on('deviceDeleted', 'subscription-intents', (change) => {
+    subscriptionIntents.forget(change.id).catch((err: unknown) => {
+      logger.error('forgetting subscriptions failed', { deviceId: change.id, error: String(err) });
+    });
+  });
+  const deviceLink = options.deviceLink ?? noGatewayLink;
+  const methods = createMethodService({ table, link: deviceLink, events });
+  const c2d = await createC2dService({
+    store,
+    table,
+    initial: snapshot.collections.get(C2D),
+    link: deviceLink,
+    events,
+    clock,
+    logger,
+  });
   const source = {
     *devices() {
       for (const id of table.sortedIds()) yield table.twin(id) as unknown as Record<string, unknown>;
@@ -126,8 +178,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     policies,
     clock,
     devices: table,
+    methods,
+    c2d,
+    deviceLink,
+    connections,
+    subscriptionIntents,
     query: (text, opts) => runQuery(parseQuery(text), source, opts),
     bulk: async (body, actor) => applyBulk(parseBulkRequest(body), { registry, twins }, actor),
-    close: () => store.close(),
+    close: () => {
+      c2d.close();
+      return store.close();
+    },
   };
 }

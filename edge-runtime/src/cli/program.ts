@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { registerC2dCommand } from './c2d-command';
 import { registerPolicyCommand } from './policy-command';
+import { registerSimulateCommand } from './simulate-command';
 import { registerStartCommand } from './start-command';
+import { registerTelemetryCommand } from './telemetry-command';
 
 /** The `outpost` command line. */
 export function createProgram(): Command {
@@ -10,5 +13,8 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerStartCommand(program);
   registerPolicyCommand(program);
+  registerSimulateCommand(program);
+  registerTelemetryCommand(program);
+  registerC2dCommand(program);
   return program;
 }

@@ -16,6 +16,7 @@ export function registerStartCommand(program: Command): void {
     .option('--bind <addr>', 'listen address; default 0.0.0.0 (all interfaces)')
     .option('--https-port <n>', 'HTTPS port; default 8443 (443 lets the azure-iothub SDK connect)')
     .option('--mqtts-port <n>', 'MQTT over TLS port for devices; default 8883')
+    .option('--mqtt-plain-port <n>', 'plain MQTT port on 127.0.0.1 only, for a TLS terminator; default off')
     .option('--san <name>', 'extra name or IP for the server certificate (repeatable)', collect)
     .option('--clock-skew-seconds <n>', 'seconds an expired SAS token is still accepted; default 300')
     .option('--log-level <level>', 'debug, info, warn or error; default info')
@@ -23,7 +24,7 @@ export function registerStartCommand(program: Command): void {
     .option('--config <file>', 'JSON config file (camelCase keys)')
     .addHelpText(
       'after',
-      `\n${describeConfigSources()}\n\nFirst start only: OUTPOST_IOTHUBOWNER_KEY (base64) sets the iothubowner primary key,\nOUTPOST_ADMIN_PASSWORD the password of the first operator, admin. Otherwise both are generated and shown once.`,
+      `\n${describeConfigSources()}\n\nFirst start only: OUTPOST_IOTHUBOWNER_KEY (base64) sets the iothubowner primary key,\nOUTPOST_ADMIN_PASSWORD the password of the first operator, admin. Otherwise both are generated and shown once.\nX.509 devices of type certificateAuthority must chain to the hub CA or to a CA PEM in DATA_DIR/tls/trusted-device-cas/ (read at start).`,
     )
     .action(async (opts: Record<string, unknown>) => {
       const { san, ...rest } = opts;
@@ -44,6 +45,9 @@ export function registerStartCommand(program: Command): void {
       out(`Outpost hub ${runtime.hub.hubId} is running.`);
       out(`  HTTPS API   ${runtime.urls.https}  (HostName=${config.hostName})`);
       out(`  Health      ${runtime.urls.health}`);
+      out(`  MQTT (TLS)  ${runtime.urls.mqtts}  (devices: GatewayHostName=<this host>:<port>)`);
+      out(`  MQTT (WSS)  ${runtime.urls.mqttWs}`);
+      if (runtime.urls.mqtt) out(`  MQTT        ${runtime.urls.mqtt}  (plain, loopback only)`);
       out(`  Data        ${runtime.paths.dataDir}`);
       out(`  Hub CA      ${runtime.paths.caPem}  (trust it: NODE_EXTRA_CA_CERTS=${runtime.paths.caPem})`);
       if (runtime.hub.isNew) {

@@ -1,10 +1,14 @@
 import { type Hub, HubError, type Logger } from '@outpost/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { TelemetryOutbox } from '../outbox';
 import type { AuthOptions } from './auth';
 import { sendError } from './error-map';
 import { requireApiVersion } from './request-guards';
+import { c2dRouter } from './routes/c2d';
 import { devicesRouter } from './routes/devices';
+import { methodsRouter } from './routes/methods';
 import { queryRouter } from './routes/query';
+import { telemetryStreamRouter } from './routes/telemetry-stream';
 import { twinsRouter } from './routes/twins';
 
 /** Path prefixes of the IoT Hub service API. */
@@ -18,6 +22,10 @@ export interface HttpAppOptions {
   /** Clock-skew tolerance for token expiry. */
   skewSeconds: number;
   logger: Logger;
+  /** The telemetry outbox, served as `GET /api/v1/telemetry/stream` when given. */
+  telemetry?: TelemetryOutbox;
+  /** Aborted when the runtime closes: long-lived responses (event streams) end. */
+  shutdown?: AbortSignal;
 }
 
 /** Builds the express app of the hub's HTTPS API; it never calls listen(). */
@@ -38,6 +46,18 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(queryRouter(hub, auth));
   app.use(devicesRouter(hub, auth));
   app.use(twinsRouter(hub, auth));
+  app.use(methodsRouter(hub, auth));
+  app.use(c2dRouter(hub, auth));
+  if (options.telemetry) {
+    app.use(
+      telemetryStreamRouter({
+        outbox: options.telemetry,
+        auth,
+        logger,
+        ...(options.shutdown ? { shutdown: options.shutdown } : {}),
+      }),
+    );
+  }
 
   app.use((req: Request, res: Response) => {
     sendError(res, new HubError('NOT_FOUND', `No route for ${req.method} ${req.path}.`));

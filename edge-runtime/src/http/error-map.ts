@@ -22,6 +22,8 @@ export const httpErrors: Record<ErrorCode, { status: number; name: string }> = {
   DEVICE_NOT_ONLINE: { status: 404, name: 'DeviceNotOnline' },
   DEVICE_ALREADY_EXISTS: { status: 409, name: 'DeviceAlreadyExists' },
   PRECONDITION_FAILED: { status: 412, name: 'PreconditionFailed' },
+  // IoT Hub's own answer to a 51st queued C2D message (403004); the Node SDK reports 403 as TooManyDevicesError.
+  QUEUE_FULL: { status: 403, name: 'DeviceMaximumQueueDepthExceeded' },
   TOO_MANY_DEVICES: { status: 413, name: 'TooManyDevices' },
   PAYLOAD_TOO_LARGE: { status: 413, name: 'MessageTooLarge' },
   // [LOCAL] 415 is plain HTTP; the SDK always sends application/json, so only other clients see it.
