@@ -81,28 +81,34 @@ export async function startEdgeRuntime(
     sans: [...config.hostAliases, ...config.sans],
     bindAddress: config.bind,
   });
-  const telemetry = await openTelemetryOutbox({
-    dir: path.join(dataDir, 'outbox', 'telemetry'),
-    logger,
-    ...overrides.telemetryOutbox,
-  });
-  // Devices get CONNACK 3 (the SDK retries it) from here until the hub is attached below.
-  const endpoints = await startDeviceEndpoints({
-    hostNames: acceptedHostNames(config),
-    skewSeconds: config.clockSkewSeconds,
-    telemetrySink: overrides.telemetrySink ?? telemetry,
-    logger,
-    tlsDir: path.join(dataDir, 'tls'),
-    pki,
-    bind: config.bind,
-    mqttsPort: config.mqttsPort,
-    ...(config.mqttPlainPort === undefined ? {} : { mqttPlainPort: config.mqttPlainPort }),
-  });
-  let hub: Hub;
-  const adminPassword = overrides.adminPassword ?? generatePassword();
+  // What is already open is closed again, newest first, if a later step fails (e.g. EADDRINUSE).
+  const opened: (() => Promise<void>)[] = [];
+  const unwind = async () => {
+    for (const close of opened.reverse()) await close().catch(() => {});
+  };
   try {
+    const telemetry = await openTelemetryOutbox({
+      dir: path.join(dataDir, 'outbox', 'telemetry'),
+      logger,
+      ...overrides.telemetryOutbox,
+    });
+    opened.push(() => telemetry.close());
+    // Devices get CONNACK 3 (the SDK retries it) from here until the hub is attached below.
+    const endpoints = await startDeviceEndpoints({
+      hostNames: acceptedHostNames(config),
+      skewSeconds: config.clockSkewSeconds,
+      telemetrySink: overrides.telemetrySink ?? telemetry,
+      logger,
+      tlsDir: path.join(dataDir, 'tls'),
+      pki,
+      bind: config.bind,
+      mqttsPort: config.mqttsPort,
+      ...(config.mqttPlainPort === undefined ? {} : { mqttPlainPort: config.mqttPlainPort }),
+    });
+    opened.push(() => endpoints.close());
+    const adminPassword = overrides.adminPassword ?? generatePassword();
     const store = await openLowdbStore({ dir: path.join(dataDir, 'store'), logger });
-    hub = await createHub({
+    const hub = await createHub({
       store,
       logger,
       ...(overrides.clock ? { clock: overrides.clock } : {}),
@@ -111,32 +117,74 @@ export async function startEdgeRuntime(
       ...(config.hubId ? { hubId: config.hubId } : {}),
       deviceLink: endpoints.gateway.link,
     });
+    opened.push(() => hub.close());
+    endpoints.gateway.attach(hub);
+
+    const shutdown = new AbortController();
+    const app = createHttpApp({
+      hub,
+      hostNames: acceptedHostNames(config),
+      skewSeconds: config.clockSkewSeconds,
+      logger,
+      telemetry,
+      shutdown: shutdown.signal,
+    });
+    const server = https.createServer({ cert: pki.certPem, key: pki.keyPem }, app);
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.httpsPort, config.bind, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return await finishStart({
+      config,
+      logger,
+      dataDir,
+      pki,
+      hub,
+      endpoints,
+      telemetry,
+      server,
+      shutdown,
+      overrides,
+      adminPassword,
+    });
   } catch (err) {
-    await endpoints.close();
-    await telemetry.close();
+    await unwind();
     throw err;
   }
-  endpoints.gateway.attach(hub);
+}
 
-  const shutdown = new AbortController();
-  const app = createHttpApp({
-    hub,
-    hostNames: acceptedHostNames(config),
-    skewSeconds: config.clockSkewSeconds,
+/** The part of the start that runs once every listener is up: URLs, hub.json and the handle. */
+async function finishStart(ctx: {
+  config: RuntimeConfig;
+  logger: Logger;
+  dataDir: string;
+  pki: { caPath: string };
+  hub: Hub;
+  endpoints: Awaited<ReturnType<typeof startDeviceEndpoints>>;
+  telemetry: TelemetryOutbox;
+  server: https.Server;
+  shutdown: AbortController;
+  overrides: RuntimeOverrides;
+  adminPassword: string;
+}): Promise<EdgeRuntime> {
+  const {
+    config,
     logger,
+    dataDir,
+    pki,
+    hub,
+    endpoints,
     telemetry,
-    shutdown: shutdown.signal,
-  });
-  const server = https.createServer({ cert: pki.certPem, key: pki.keyPem }, app);
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
-  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.httpsPort, config.bind, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+    server,
+    shutdown,
+    overrides,
+    adminPassword,
+  } = ctx;
   const port = (server.address() as AddressInfo).port;
   endpoints.serveWebSockets(server);
   // Non-secret facts for the data-dir tools (`outpost policy show` puts the right HostName in).
