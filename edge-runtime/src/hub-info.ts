@@ -7,6 +7,8 @@ export interface HubInfo {
   hostName: string;
   hostAliases: string[];
   httpsPort: number;
+  /** The MQTT over TLS port devices use. */
+  mqttsPort?: number;
 }
 
 const FILE = 'hub.json';

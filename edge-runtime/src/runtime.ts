@@ -193,6 +193,7 @@ async function finishStart(ctx: {
     hostName: config.hostName,
     hostAliases: config.hostAliases,
     httpsPort: port,
+    mqttsPort: endpoints.mqttsPort,
   });
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? 'localhost' : config.bind;
   const base = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -45,6 +45,9 @@ export function registerStartCommand(program: Command): void {
       out(`Outpost hub ${runtime.hub.hubId} is running.`);
       out(`  HTTPS API   ${runtime.urls.https}  (HostName=${config.hostName})`);
       out(`  Health      ${runtime.urls.health}`);
+      out(`  MQTT (TLS)  ${runtime.urls.mqtts}`);
+      out(`  MQTT (WSS)  ${runtime.urls.mqttWs}`);
+      if (runtime.urls.mqtt) out(`  MQTT (TCP)  ${runtime.urls.mqtt}  (loopback only)`);
       out(`  MQTT (TLS)  ${runtime.urls.mqtts}  (devices: GatewayHostName=<this host>:<port>)`);
       out(`  MQTT (WSS)  ${runtime.urls.mqttWs}`);
       if (runtime.urls.mqtt) out(`  MQTT        ${runtime.urls.mqtt}  (plain, loopback only)`);
