@@ -107,7 +107,12 @@ export async function startEdgeRuntime(
     });
     opened.push(() => endpoints.close());
     const adminPassword = overrides.adminPassword ?? generatePassword();
-    const store = await openLowdbStore({ dir: path.join(dataDir, 'store'), logger });
+    // Per-device collections are sharded so a checkpoint rewrites only the shards that changed.
+    const store = await openLowdbStore({
+      dir: path.join(dataDir, 'store'),
+      logger,
+      shards: { devices: 64, 'job-devices': 16, 'device-subscriptions': 16, c2d: 8 },
+    });
     const hub = await createHub({
       store,
       logger,
@@ -129,7 +134,19 @@ export async function startEdgeRuntime(
       telemetry,
       shutdown: shutdown.signal,
     });
-    const server = https.createServer({ cert: pki.certPem, key: pki.keyPem }, app);
+    // The certificate is requested, not required: X.509 devices over MqttWs present one here
+    // (device-protocol.md §1.6), while browsers and SDK back ends present none. Only certificates of
+    // the device CAs are asked for, so a browser with unrelated client certificates is not prompted.
+    const server = https.createServer(
+      {
+        cert: pki.certPem,
+        key: pki.keyPem,
+        requestCert: true,
+        rejectUnauthorized: false,
+        ca: endpoints.deviceCas,
+      },
+      app,
+    );
     server.keepAliveTimeout = KEEP_ALIVE_MS;
     server.headersTimeout = KEEP_ALIVE_MS + 5_000;
     await new Promise<void>((resolve, reject) => {
@@ -220,7 +237,9 @@ async function finishStart(ctx: {
     telemetry,
     close() {
       closing ??= (async () => {
-        // Devices first: they get CONNACK 3 and their connections end before the store closes.
+        // Jobs stop first, so no job starts a call that the closing gateway would fail as offline;
+        // then devices get CONNACK 3 and their connections end before the store closes.
+        await hub.jobs.close();
         await endpoints.close();
         // Event streams never end by themselves; server.close() would wait for them forever.
         shutdown.abort();

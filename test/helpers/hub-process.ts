@@ -53,7 +53,8 @@ export async function startHubProcess(dataDir: string, extraArgs: string[] = [])
   const httpsUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hub did not start in 30 s:\n${out}\n${err}`)), 30_000);
     const onData = () => {
-      const m = /HTTPS API\s+(https:\/\/\S+)/.exec(out);
+      // Wait for the whole banner (it ends with the CA line), not just its first line.
+      const m = /HTTPS API\s+(https:\/\/\S+)[\s\S]*Hub CA/.exec(out);
       if (m) {
         clearTimeout(timer);
         child.stdout!.off('data', onData);

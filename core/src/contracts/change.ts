@@ -17,6 +17,20 @@ export const changeKindSchema = z.enum([
   'twinDesiredChanged',
   'twinReportedChanged',
   'policyKeysChanged',
+  // Scheduled jobs (core/src/jobs): a job document, and batches of its device rows.
+  'jobCreated',
+  'jobUpdated',
+  'jobDevicesUpdated',
+  // Automatic device configurations (core/src/configurations); the twin kind carries only the markers.
+  'configurationCreated',
+  'configurationUpdated',
+  'configurationDeleted',
+  'twinConfigurationsChanged',
+  // Operator accounts (core/src/users): the patch never carries a password or its hash.
+  'userCreated',
+  'userRoleChanged',
+  'userPasswordChanged',
+  'userDeleted',
 ]);
 /** What a change did. */
 export type ChangeKind = z.infer<typeof changeKindSchema>;

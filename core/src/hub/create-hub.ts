@@ -2,6 +2,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { createDefaultPolicies, type SharedAccessPolicy } from '../auth';
 import { C2D } from '../c2d/c2d-message';
 import { type C2dService, createC2dService } from '../c2d/c2d-service';
+import type { EvaluationOptions } from '../configurations/configuration-evaluator';
+import { CONFIGURATIONS } from '../configurations/configuration-record';
+import {
+  type ConfigurationService,
+  createConfigurationService,
+} from '../configurations/configuration-service';
 import type { Actor, Change, ChangeKind } from '../contracts/change';
 import { createEventBus, type EventBus } from '../events/event-bus';
 import { type ChangeFeed, createChangeFeed } from '../feed/change-feed';
@@ -14,6 +20,8 @@ import {
   DEVICE_SUBSCRIPTIONS,
   type SubscriptionIntents,
 } from '../gateway/subscription-intents';
+import { JOB_DEVICES, JOBS } from '../jobs/job-model';
+import { createJobService, type JobService, type JobServiceOptions } from '../jobs/job-service';
 import { createMethodService, type MethodService } from '../methods/method-service';
 import { type Clock, systemClock } from '../ports/clock';
 import type { DeviceLink } from '../ports/device-link';
@@ -26,8 +34,11 @@ import { DEVICES, type DeviceRecord } from '../registry/device-record';
 import { createDeviceTable, type DeviceTable } from '../registry/device-table';
 import { createRegistryService, type RegistryService } from '../registry/registry-service';
 import { createTwinService, newTwinState, type TwinService } from '../twins/twin-service';
+import type { LoginService } from '../users/login-service';
+import { createOperatorAccounts } from '../users/operator-accounts';
 import { generatePassword } from '../users/passwords';
-import { ensureFirstAdmin, USERS } from '../users/user-store';
+import type { SessionStore } from '../users/session-store';
+import type { UserService } from '../users/user-service';
 import { createPolicyStore, type PolicyStore } from './policy-store';
 
 /**
@@ -49,6 +60,12 @@ export interface HubOptions {
   adminPassword?: string;
   /** The link to connected devices (the MQTT gateway); without one no device is ever online. */
   deviceLink?: DeviceLink;
+  /** Pacing of configuration evaluation (debounce, period, timers); defaults suit production. */
+  configurations?: EvaluationOptions;
+  /** Lifetime of operator bearer tokens; default 12 h. */
+  sessionTtlMs?: number;
+  /** Scheduled jobs: concurrency, timers, write batching, resume delay; defaults suit production. */
+  jobs?: JobServiceOptions;
 }
 
 /** The hub library: every domain service over one store. */
@@ -61,6 +78,12 @@ export interface Hub {
   readonly feed: ChangeFeed;
   readonly events: EventBus<HubEvents>;
   readonly policies: PolicyStore;
+  /** Operator accounts (admin/operator/viewer); mutations go through the change feed. */
+  readonly users: UserService;
+  /** Operator bearer tokens (`POST /api/v1/login`). */
+  readonly sessions: SessionStore;
+  /** Rate-limited password checks that issue operator tokens. */
+  readonly logins: LoginService;
   readonly clock: Clock;
   /** Runs an IoT Hub query (query-language.md) with paging. */
   query(text: string, options?: { pageSize?: number; continuation?: string }): QueryPage;
@@ -78,6 +101,10 @@ export interface Hub {
   readonly connections: ConnectionStateService;
   /** What each device subscribed to, kept across connections and restarts (the gateway's). */
   readonly subscriptionIntents: SubscriptionIntents;
+  /** Automatic device configurations (`/configurations`), applied to twins as they change. */
+  readonly configurations: ConfigurationService;
+  /** Scheduled jobs (`/jobs/v2/*`): twin updates and direct methods over the devices of a condition. */
+  readonly jobs: JobService;
   /** Stops accepting work and closes the store. */
   close(): Promise<void>;
 }
@@ -118,14 +145,18 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     isNew: !stored?.size,
   });
 
-  if (options.adminPassword !== undefined || !meta) {
-    await ensureFirstAdmin(
-      store,
-      snapshot.collections.get(USERS),
-      options.adminPassword ?? generatePassword(),
-      nowIso(),
-    );
-  }
+  const operators = await createOperatorAccounts({
+    store,
+    snapshot,
+    feed,
+    clock,
+    logger,
+    nowIso,
+    ...(options.adminPassword !== undefined || !meta
+      ? { firstAdminPassword: options.adminPassword ?? generatePassword() }
+      : {}),
+    ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
+  });
 
   const twins = createTwinService({ table, feed, nowIso });
   const registry = createRegistryService({
@@ -165,8 +196,33 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       for (const id of table.sortedIds()) yield table.twin(id) as unknown as Record<string, unknown>;
     },
     modules: () => [],
-    jobs: () => [],
+    jobs: () => jobs.rows() as Iterable<unknown> as Iterable<Record<string, unknown>>,
   };
+  const configurations = createConfigurationService({
+    table,
+    feed,
+    twins,
+    source,
+    logger,
+    nowIso,
+    initial: snapshot.collections.get(CONFIGURATIONS)?.values(),
+    on: (kind, listener) => events.on(kind, 'configurations', listener),
+    ...(options.configurations ? { options: options.configurations } : {}),
+  });
+  const jobs = createJobService(
+    {
+      feed,
+      clock,
+      logger,
+      twins,
+      invokeMethod: (deviceId, method) => methods.invoke(deviceId, undefined, method),
+      twinDocs: () => source.devices(),
+      stored: { jobs: snapshot.collections.get(JOBS), rows: snapshot.collections.get(JOB_DEVICES) },
+    },
+    options.jobs,
+  );
+  // Deleting a device also deletes its device-job rows (service-api.md §2.1).
+  events.on('deviceDeleted', 'jobs', (change) => jobs.deviceDeleted(change.id));
 
   return {
     hubId,
@@ -176,6 +232,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     feed,
     events,
     policies,
+    users: operators.users,
+    sessions: operators.sessions,
+    logins: operators.logins,
     clock,
     devices: table,
     methods,
@@ -183,10 +242,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     deviceLink,
     connections,
     subscriptionIntents,
+    configurations,
+    jobs,
     query: (text, opts) => runQuery(parseQuery(text), source, opts),
     bulk: async (body, actor) => applyBulk(parseBulkRequest(body), { registry, twins }, actor),
-    close: () => {
+    close: async () => {
       c2d.close();
+      await configurations.close();
+      // Before the store closes: finished rows still batched are written.
+      await jobs.close();
       return store.close();
     },
   };

@@ -12,6 +12,18 @@ export interface TwinState {
   reported: Record<string, unknown>;
   reportedMeta: Record<string, unknown>;
   reportedVersion: number;
+  /** The configurations targeting this twin (automatic device management); absent when none. */
+  configurations?: Record<string, TwinConfigurationState>;
+}
+
+/** How one configuration stands on a twin: its status and the desired paths it wrote there. */
+export interface TwinConfigurationState {
+  status: 'Targeted' | 'Applied';
+  /**
+   * Desired paths (dot-joined below `properties.desired`) this configuration set on the twin.
+   * Kept on the twin because the content must be removed even after the configuration is deleted.
+   */
+  paths?: string[];
 }
 
 /** One device as stored: its identity and its twin, persisted together as one record. */
@@ -46,6 +58,13 @@ export function toTwinDocument(rec: DeviceRecord): TwinDocument {
     },
     capabilities: id.capabilities,
   };
+  // Twins targeted by a configuration carry its status, never its internal paths (service-api.md §3.2).
+  if (twin.configurations && Object.keys(twin.configurations).length) {
+    const marks = Object.fromEntries(
+      Object.entries(twin.configurations).map(([cfg, state]) => [cfg, { status: state.status }]),
+    );
+    (doc as TwinDocument & { configurations?: typeof marks }).configurations = marks;
+  }
   // Only edge devices and children of one carry scopes in their twin (service-api.md §3.2).
   if (id.deviceScope || id.parentScopes.length) {
     doc.deviceScope = id.deviceScope;

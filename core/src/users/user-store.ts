@@ -12,19 +12,21 @@ export interface UserRecord {
   passwordHash: string;
   createdAt: string;
   createdBy: Actor;
+  /** When the password was last set after creation (ISO-8601 UTC). */
+  passwordChangedAt?: string;
 }
 
 /** Collection of operator accounts. */
 export const USERS = 'users';
 
-/** Creates the first operator, `admin`, when the hub has no users yet; returns whether it did. */
+/** Creates the first operator, `admin`, when the hub has no users yet; returns it, if it did. */
 export async function ensureFirstAdmin(
   store: StorePort,
   existing: ReadonlyMap<string, unknown> | undefined,
   password: string,
   nowIso: string,
-): Promise<boolean> {
-  if (existing?.size) return false;
+): Promise<UserRecord | undefined> {
+  if (existing?.size) return undefined;
   const admin: UserRecord = {
     name: 'admin',
     role: 'admin',
@@ -33,5 +35,5 @@ export async function ensureFirstAdmin(
     createdBy: { type: 'system', id: 'first-start' },
   };
   await store.commit({ writes: [{ collection: USERS, id: admin.name, doc: admin }] });
-  return true;
+  return admin;
 }

@@ -1,9 +1,12 @@
 import { Command } from 'commander';
+import { registerAuditCommand } from './audit-command';
 import { registerC2dCommand } from './c2d-command';
+import { registerLoginCommands } from './login-command';
 import { registerPolicyCommand } from './policy-command';
 import { registerSimulateCommand } from './simulate-command';
 import { registerStartCommand } from './start-command';
 import { registerTelemetryCommand } from './telemetry-command';
+import { registerUserCommand } from './user-command';
 
 /** The `outpost` command line. */
 export function createProgram(): Command {
@@ -16,5 +19,8 @@ export function createProgram(): Command {
   registerSimulateCommand(program);
   registerTelemetryCommand(program);
   registerC2dCommand(program);
+  registerLoginCommands(program);
+  registerUserCommand(program);
+  registerAuditCommand(program);
   return program;
 }

@@ -4,12 +4,18 @@ import type { TelemetryOutbox } from '../outbox';
 import type { AuthOptions } from './auth';
 import { sendError } from './error-map';
 import { requireApiVersion } from './request-guards';
+import { auditRouter } from './routes/audit';
 import { c2dRouter } from './routes/c2d';
+import { configurationsRouter } from './routes/configurations';
 import { devicesRouter } from './routes/devices';
+import { eventsRouter } from './routes/events';
+import { jobsRouter } from './routes/jobs';
+import { loginRouter } from './routes/login';
 import { methodsRouter } from './routes/methods';
 import { queryRouter } from './routes/query';
 import { telemetryStreamRouter } from './routes/telemetry-stream';
 import { twinsRouter } from './routes/twins';
+import { usersRouter } from './routes/users';
 
 /** Path prefixes of the IoT Hub service API. */
 export const IOT_HUB_PREFIXES = ['/devices', '/twins', '/statistics', '/jobs', '/configurations'];
@@ -48,6 +54,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(twinsRouter(hub, auth));
   app.use(methodsRouter(hub, auth));
   app.use(c2dRouter(hub, auth));
+  app.use(jobsRouter(hub, auth));
+  app.use(configurationsRouter(hub, auth));
+  // Operators: sessions, accounts, the audit trail and the live event stream.
+  app.use(loginRouter(hub, auth));
+  app.use(usersRouter(hub, auth));
+  app.use(auditRouter(hub, auth));
+  app.use(eventsRouter({ hub, auth, logger, ...(options.shutdown ? { shutdown: options.shutdown } : {}) }));
   if (options.telemetry) {
     app.use(
       telemetryStreamRouter({

@@ -15,13 +15,23 @@ export const httpErrors: Record<ErrorCode, { status: number; name: string }> = {
   BULK_OPERATION_FAILED: { status: 400, name: 'BulkRegistryOperationFailure' },
   // 401, never 403: the SDK maps 403 to TooManyDevicesError (service-api.md §1.6).
   UNAUTHORIZED: { status: 401, name: 'IotHubUnauthorizedAccess' },
+  // [LOCAL] Only Outpost's own /api/v1 routes use it; IoT Hub routes answer a missing role with 401.
+  FORBIDDEN: { status: 403, name: 'Forbidden' },
   DEVICE_NOT_FOUND: { status: 404, name: 'DeviceNotFound' },
   MODULE_NOT_FOUND: { status: 404, name: 'ModuleNotFound' },
   JOB_NOT_FOUND: { status: 404, name: 'JobNotFound' },
+  JOB_ALREADY_EXISTS: { status: 409, name: 'JobAlreadyExists' },
   NOT_FOUND: { status: 404, name: 'NotFound' },
   DEVICE_NOT_ONLINE: { status: 404, name: 'DeviceNotOnline' },
   DEVICE_ALREADY_EXISTS: { status: 409, name: 'DeviceAlreadyExists' },
+  USER_ALREADY_EXISTS: { status: 409, name: 'UserAlreadyExists' },
+  LAST_ADMIN: { status: 409, name: 'LastAdmin' },
   PRECONDITION_FAILED: { status: 412, name: 'PreconditionFailed' },
+  CONFIGURATION_NOT_FOUND: { status: 404, name: 'ConfigurationNotFound' },
+  CONFIGURATION_ALREADY_EXISTS: { status: 409, name: 'ConfigurationAlreadyExists' },
+  CONFIGURATION_CONTENT_IMMUTABLE: { status: 400, name: 'CannotModifyImmutableConfigurationContent' },
+  // IoT Hub's quota answer (403002); the Node SDK reports any 403 as TooManyDevicesError.
+  CONFIGURATION_LIMIT_EXCEEDED: { status: 403, name: 'IotHubQuotaExceeded' },
   // IoT Hub's own answer to a 51st queued C2D message (403004); the Node SDK reports 403 as TooManyDevicesError.
   QUEUE_FULL: { status: 403, name: 'DeviceMaximumQueueDepthExceeded' },
   TOO_MANY_DEVICES: { status: 413, name: 'TooManyDevices' },
@@ -53,6 +63,9 @@ export function sendError(res: Response, err: unknown): void {
   const hubError =
     err instanceof HubError ? err : new HubError('INTERNAL', 'The hub failed to handle the request.');
   const { status, name } = httpErrors[hubError.code];
+  // A throttled caller learns when to come back (login rate limiting sets it).
+  const retryAfter = hubError.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') res.set('retry-after', String(retryAfter));
   res
     .status(status)
     .set('iothub-errorcode', name)

@@ -37,6 +37,8 @@ export interface DeviceEndpoints {
   mqttsPort: number;
   /** The bound plain MQTT port (127.0.0.1), when enabled. */
   mqttPlainPort?: number;
+  /** CAs whose client certificates devices may present: the hub CA and `trusted-device-cas/`. */
+  deviceCas: string[];
   /** Serves MQTT over WebSockets at `/$iothub/websocket` on the hub's HTTPS server. */
   serveWebSockets(server: HttpsServer): void;
   /** Stops the gateway (CONNACK 3 meanwhile), then every listener. */
@@ -49,6 +51,7 @@ export async function startDeviceEndpoints(options: DeviceEndpointOptions): Prom
   const gateway = await createMqttGateway(options);
   const handle = gateway.handle.bind(gateway);
   const trusted = await loadTrustedDeviceCas(options.tlsDir, logger);
+  const deviceCas = [options.pki.caPem, ...trusted];
   const listeners: MqttListener[] = [];
   const detach: (() => void)[] = [];
   const close = async () => {
@@ -61,7 +64,7 @@ export async function startDeviceEndpoints(options: DeviceEndpointOptions): Prom
       handle,
       cert: options.pki.certPem,
       key: options.pki.keyPem,
-      ca: [options.pki.caPem, ...trusted],
+      ca: deviceCas,
       port: options.mqttsPort,
       host: options.bind,
       logger,
@@ -75,6 +78,7 @@ export async function startDeviceEndpoints(options: DeviceEndpointOptions): Prom
     return {
       gateway,
       mqttsPort: mqtts.port,
+      deviceCas,
       ...(plain ? { mqttPlainPort: plain.port } : {}),
       serveWebSockets(server) {
         detach.push(attachWebSocketListener(server, handle, logger));

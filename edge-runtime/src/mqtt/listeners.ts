@@ -6,6 +6,7 @@
 import type { Server as HttpsServer } from 'node:https';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import tls from 'node:tls';
 import type { Logger } from '@outpost/core';
 import { createWebSocketStream, WebSocketServer } from 'ws';
@@ -84,8 +85,10 @@ export function attachWebSocketListener(
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', (err) => logger.debug('WebSocket socket error', { error: String(err) }));
+    // X.509 devices over MqttWs present their certificate in the TLS handshake of the HTTPS port.
+    const peer = peerCertificateOf(req.socket as TLSSocket);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      handle(createWebSocketStream(ws), { kind: 'wss' });
+      handle(createWebSocketStream(ws), peer ? { kind: 'wss', peer } : { kind: 'wss' });
     });
   };
   server.on('upgrade', onUpgrade);
