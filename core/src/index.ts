@@ -9,6 +9,7 @@ export * from './errors';
 export * from './events/event-bus';
 export * from './feed/change-feed';
 export * from './feed/hlc';
+export * from './fleet';
 export * from './gateway/connection-state';
 export * from './gateway/desired-sync';
 export * from './gateway/gateway-events';

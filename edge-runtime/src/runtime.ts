@@ -14,6 +14,7 @@ import type { RuntimeConfig } from './config';
 import { createHttpApp } from './http/app';
 import { writeHubInfo } from './hub-info';
 import { createJsonLogger } from './logging';
+import { createHubMetrics, type HubMetrics } from './metrics/hub-metrics';
 import { type GatewayStats, MQTT_WS_PATH, startDeviceEndpoints } from './mqtt';
 import { openTelemetryOutbox, type TelemetryOutbox, type TelemetryOutboxOptions } from './outbox';
 import { openLowdbStore } from './store';
@@ -36,6 +37,8 @@ export interface EdgeRuntime {
   gatewayStats(): GatewayStats;
   /** The durable telemetry queue in `DATA_DIR/outbox/telemetry` (the gateway's sink unless overridden). */
   telemetry: TelemetryOutbox;
+  /** The metrics behind `GET /metrics` (Prometheus text). */
+  metrics: HubMetrics;
   /** Stops listening, flushes the store and closes it. */
   close(): Promise<void>;
 }
@@ -83,6 +86,8 @@ export async function startEdgeRuntime(
   });
   // What is already open is closed again, newest first, if a later step fails (e.g. EADDRINUSE).
   const opened: (() => Promise<void>)[] = [];
+  const metrics = createHubMetrics();
+  opened.push(async () => metrics.close());
   const unwind = async () => {
     for (const close of opened.reverse()) await close().catch(() => {});
   };
@@ -112,6 +117,7 @@ export async function startEdgeRuntime(
       dir: path.join(dataDir, 'store'),
       logger,
       shards: { devices: 64, 'job-devices': 16, 'device-subscriptions': 16, c2d: 8 },
+      onBatch: (ms, entries) => metrics.observeStoreBatch(ms, entries),
     });
     const hub = await createHub({
       store,
@@ -120,10 +126,12 @@ export async function startEdgeRuntime(
       ...(overrides.ownerKey ? { ownerKey: overrides.ownerKey } : {}),
       adminPassword,
       ...(config.hubId ? { hubId: config.hubId } : {}),
-      deviceLink: endpoints.gateway.link,
+      // Timed here so direct methods from REST and from jobs alike land in the latency histogram.
+      deviceLink: metrics.instrumentLink(endpoints.gateway.link),
     });
     opened.push(() => hub.close());
     endpoints.gateway.attach(hub);
+    metrics.attach({ hub, gatewayStats: () => endpoints.gateway.stats(), telemetry, store });
 
     const shutdown = new AbortController();
     const app = createHttpApp({
@@ -133,6 +141,7 @@ export async function startEdgeRuntime(
       logger,
       telemetry,
       shutdown: shutdown.signal,
+      metrics,
     });
     // The certificate is requested, not required: X.509 devices over MqttWs present one here
     // (device-protocol.md §1.6), while browsers and SDK back ends present none. Only certificates of
@@ -168,6 +177,7 @@ export async function startEdgeRuntime(
       shutdown,
       overrides,
       adminPassword,
+      metrics,
     });
   } catch (err) {
     await unwind();
@@ -188,6 +198,7 @@ async function finishStart(ctx: {
   shutdown: AbortController;
   overrides: RuntimeOverrides;
   adminPassword: string;
+  metrics: HubMetrics;
 }): Promise<EdgeRuntime> {
   const {
     config,
@@ -201,6 +212,7 @@ async function finishStart(ctx: {
     shutdown,
     overrides,
     adminPassword,
+    metrics,
   } = ctx;
   const port = (server.address() as AddressInfo).port;
   endpoints.serveWebSockets(server);
@@ -235,6 +247,7 @@ async function finishStart(ctx: {
       : {},
     gatewayStats: () => endpoints.gateway.stats(),
     telemetry,
+    metrics,
     close() {
       closing ??= (async () => {
         // Jobs stop first, so no job starts a call that the closing gateway would fail as offline;
@@ -249,6 +262,7 @@ async function finishStart(ctx: {
         });
         await telemetry.close();
         await hub.close();
+        metrics.close();
         logger.info('hub stopped', { hubId: hub.hubId });
       })();
       return closing;

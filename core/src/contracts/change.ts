@@ -31,6 +31,8 @@ export const changeKindSchema = z.enum([
   'userRoleChanged',
   'userPasswordChanged',
   'userDeleted',
+  // Fleet operations (core/src/fleet): a reboot or factory reset invoked on one device, with its result.
+  'deviceOperationInvoked',
 ]);
 /** What a change did. */
 export type ChangeKind = z.infer<typeof changeKindSchema>;

@@ -12,6 +12,7 @@ import type { Actor, Change, ChangeKind } from '../contracts/change';
 import { createEventBus, type EventBus } from '../events/event-bus';
 import { type ChangeFeed, createChangeFeed } from '../feed/change-feed';
 import { createHlc } from '../feed/hlc';
+import { createFleetService, type FleetService } from '../fleet/fleet-service';
 import { type ConnectionStateService, createConnectionState } from '../gateway/connection-state';
 import type { GatewayEvents } from '../gateway/gateway-events';
 import { noGatewayLink } from '../gateway/no-gateway-link';
@@ -105,6 +106,8 @@ export interface Hub {
   readonly configurations: ConfigurationService;
   /** Scheduled jobs (`/jobs/v2/*`): twin updates and direct methods over the devices of a condition. */
   readonly jobs: JobService;
+  /** Fleet operations (`/api/v1/imports`, device operations, summary, archive, lifecycle). */
+  readonly fleet: FleetService;
   /** Stops accepting work and closes the store. */
   close(): Promise<void>;
 }
@@ -223,6 +226,20 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   );
   // Deleting a device also deletes its device-job rows (service-api.md §2.1).
   events.on('deviceDeleted', 'jobs', (change) => jobs.deviceDeleted(change.id));
+  const query = (text: string, opts?: { pageSize?: number; continuation?: string }) =>
+    runQuery(parseQuery(text), source, opts);
+  const fleet = createFleetService({
+    table,
+    feed,
+    registry,
+    methods,
+    jobs,
+    query,
+    clock,
+    logger,
+    nowIso,
+    collections: snapshot.collections,
+  });
 
   return {
     hubId,
@@ -244,7 +261,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     subscriptionIntents,
     configurations,
     jobs,
-    query: (text, opts) => runQuery(parseQuery(text), source, opts),
+    fleet,
+    query,
     bulk: async (body, actor) => applyBulk(parseBulkRequest(body), { registry, twins }, actor),
     close: async () => {
       c2d.close();

@@ -1,11 +1,17 @@
 import { Command } from 'commander';
 import { registerAuditCommand } from './audit-command';
 import { registerC2dCommand } from './c2d-command';
+import { registerConfigCommand } from './config-command';
+import { registerDeviceCommand } from './device-command';
+import { registerJobCommand } from './job-command';
 import { registerLoginCommands } from './login-command';
+import { registerMethodCommand } from './method-command';
 import { registerPolicyCommand } from './policy-command';
+import { registerQueryCommand } from './query-command';
 import { registerSimulateCommand } from './simulate-command';
 import { registerStartCommand } from './start-command';
 import { registerTelemetryCommand } from './telemetry-command';
+import { registerTwinCommand } from './twin-command';
 import { registerUserCommand } from './user-command';
 
 /** The `outpost` command line. */
@@ -22,5 +28,11 @@ export function createProgram(): Command {
   registerLoginCommands(program);
   registerUserCommand(program);
   registerAuditCommand(program);
+  registerDeviceCommand(program);
+  registerTwinCommand(program);
+  registerQueryCommand(program);
+  registerMethodCommand(program);
+  registerJobCommand(program);
+  registerConfigCommand(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { createSasToken, parseConnectionString } from '@outpost/core';
 import type { Command } from 'commander';
@@ -87,19 +88,41 @@ function request(conn: ServiceConnection, method: string, path: string, headers:
   });
 }
 
-/** Calls the API with an optional JSON body; resolves with the parsed JSON answer or rejects with ServiceCallError. */
-export function callJson(
-  conn: ServiceConnection,
+/** A whole 2xx answer of the hub's API: status, headers and the parsed JSON body (undefined when empty). */
+export interface ApiAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+/**
+ * Calls the API at `target` with an optional Authorization header, JSON body and extra headers;
+ * resolves with the whole answer or rejects with ServiceCallError on a non-2xx status. The one
+ * HTTPS request function of the CLI's JSON calls (SAS, bearer or none).
+ */
+export function sendJson(
+  target: { url: URL; ca?: string },
+  authorizationHeader: string | undefined,
   method: string,
   path: string,
   body?: unknown,
-): Promise<unknown> {
+  extraHeaders: Record<string, string> = {},
+): Promise<ApiAnswer> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  const headers: Record<string, string> = payload
-    ? { 'content-type': 'application/json; charset=utf-8', 'content-length': String(payload.length) }
-    : {};
+  const headers: Record<string, string> = {
+    ...(authorizationHeader !== undefined ? { authorization: authorizationHeader } : {}),
+    ...(payload
+      ? { 'content-type': 'application/json; charset=utf-8', 'content-length': String(payload.length) }
+      : {}),
+    ...extraHeaders,
+  };
   return new Promise((resolve, reject) => {
-    const req = request(conn, method, path, headers);
+    const req = https.request(new URL(path, target.url), {
+      method,
+      headers,
+      ...(target.ca !== undefined ? { ca: target.ca } : {}),
+      agent: false,
+    });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -108,7 +131,7 @@ export function callJson(
         const status = res.statusCode ?? 0;
         if (status < 200 || status > 299) return reject(new ServiceCallError(status, text));
         try {
-          resolve(text ? JSON.parse(text) : undefined);
+          resolve({ status, headers: res.headers, body: text ? JSON.parse(text) : undefined });
         } catch {
           reject(new Error(`The hub answered ${status} with a body that is not JSON.`));
         }
@@ -118,6 +141,16 @@ export function callJson(
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/** Calls the API with an optional JSON body; resolves with the parsed JSON answer or rejects with ServiceCallError. */
+export async function callJson(
+  conn: ServiceConnection,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  return (await sendJson(conn, authorization(conn), method, path, body)).body;
 }
 
 /**

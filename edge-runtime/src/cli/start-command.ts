@@ -1,6 +1,7 @@
 import { buildServiceConnectionString } from '@outpost/core';
 import type { Command } from 'commander';
 import { describeConfigSources, loadConfig } from '../config';
+import { DEMO_JOB_ID, type Demo, startDemo } from '../demo/demo-fleet';
 import { startEdgeRuntime } from '../runtime';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -22,12 +23,19 @@ export function registerStartCommand(program: Command): void {
     .option('--log-level <level>', 'debug, info, warn or error; default info')
     .option('--hub-id <id>', 'fixed hub id; default generated on first start')
     .option('--config <file>', 'JSON config file (camelCase keys)')
+    .option(
+      '--demo',
+      'demo mode: 50 simulated devices (4 sites), configurations and a finished job; data in ./data-demo unless --data-dir',
+    )
     .addHelpText(
       'after',
       `\n${describeConfigSources()}\n\nFirst start only: OUTPOST_IOTHUBOWNER_KEY (base64) sets the iothubowner primary key,\nOUTPOST_ADMIN_PASSWORD the password of the first operator, admin. Otherwise both are generated and shown once.\nX.509 devices of type certificateAuthority must chain to the hub CA or to a CA PEM in DATA_DIR/tls/trusted-device-cas/ (read at start).`,
     )
     .action(async (opts: Record<string, unknown>) => {
-      const { san, ...rest } = opts;
+      const { san, demo: demoFlag, ...rest } = opts;
+      const demoMode = demoFlag === true;
+      // The demo never touches a real hub's ./data: it has its own directory unless one is given.
+      if (demoMode && rest.dataDir === undefined) rest.dataDir = './data-demo';
       const config = await loadConfig({
         argv: { ...rest, ...(Array.isArray(san) ? { sans: san } : {}) },
         env: process.env,
@@ -45,9 +53,6 @@ export function registerStartCommand(program: Command): void {
       out(`Outpost hub ${runtime.hub.hubId} is running.`);
       out(`  HTTPS API   ${runtime.urls.https}  (HostName=${config.hostName})`);
       out(`  Health      ${runtime.urls.health}`);
-      out(`  MQTT (TLS)  ${runtime.urls.mqtts}`);
-      out(`  MQTT (WSS)  ${runtime.urls.mqttWs}`);
-      if (runtime.urls.mqtt) out(`  MQTT (TCP)  ${runtime.urls.mqtt}  (loopback only)`);
       out(`  MQTT (TLS)  ${runtime.urls.mqtts}  (devices: GatewayHostName=<this host>:<port>)`);
       out(`  MQTT (WSS)  ${runtime.urls.mqttWs}`);
       if (runtime.urls.mqtt) out(`  MQTT        ${runtime.urls.mqtt}  (plain, loopback only)`);
@@ -69,18 +74,43 @@ export function registerStartCommand(program: Command): void {
           out(`  operator admin password:       ${runtime.generated.adminPassword}`);
         out('  (later: outpost policy show iothubowner --data-dir <dir>)');
       }
+      let demo: Demo | undefined;
+      if (demoMode) {
+        out();
+        out('Demo mode: seeding and connecting simulated devices…');
+        demo = await startDemo(runtime, { log: (line) => out(`  ${line}`) }).catch(async (err: unknown) => {
+          await runtime.close();
+          throw err;
+        });
+        const totals = demo.fleet.summary;
+        out(`Demo running in ${runtime.paths.dataDir} (delete it to start over):`);
+        out(
+          `  ${totals.connected} simulated devices demo-00001… over ${runtime.urls.mqtts}, tags site/floor/type`,
+        );
+        out('    sites lisbon, porto, madrid, lyon; telemetry every 10 s; methods reboot and factoryReset');
+        out('  configurations demo-lisbon-fast-telemetry, demo-meters-debug-logs');
+        out(`  job ${DEMO_JOB_ID}: ${demo.seeded.job?.status ?? 'from an earlier start'}`);
+        out(
+          `  metrics ${runtime.urls.https}/metrics, API description ${runtime.urls.https}/api/openapi.json`,
+        );
+        out(
+          `  try: outpost query "SELECT * FROM devices WHERE tags.site = 'porto'" (see README, five-minute tour)`,
+        );
+      }
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
         stopping = true;
         out(`${signal}: flushing and stopping…`);
-        runtime.close().then(
-          () => process.exit(0),
-          (err) => {
-            process.stderr.write(`failed to stop cleanly: ${String(err)}\n`);
-            process.exit(1);
-          },
-        );
+        (demo ? demo.close() : Promise.resolve())
+          .then(() => runtime.close())
+          .then(
+            () => process.exit(0),
+            (err) => {
+              process.stderr.write(`failed to stop cleanly: ${String(err)}\n`);
+              process.exit(1);
+            },
+          );
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,17 +1,25 @@
 import { type Hub, HubError, type Logger } from '@outpost/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { HubMetrics } from '../metrics/hub-metrics';
 import type { TelemetryOutbox } from '../outbox';
+import { accessLog } from './access-log';
 import type { AuthOptions } from './auth';
 import { sendError } from './error-map';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { requireApiVersion } from './request-guards';
 import { auditRouter } from './routes/audit';
 import { c2dRouter } from './routes/c2d';
 import { configurationsRouter } from './routes/configurations';
 import { devicesRouter } from './routes/devices';
 import { eventsRouter } from './routes/events';
+import { fleetExportRouter } from './routes/fleet-export';
+import { fleetImportsRouter } from './routes/fleet-imports';
+import { fleetLifecycleRouter } from './routes/fleet-lifecycle';
+import { fleetOperationsRouter } from './routes/fleet-operations';
 import { jobsRouter } from './routes/jobs';
 import { loginRouter } from './routes/login';
 import { methodsRouter } from './routes/methods';
+import { metricsRouter } from './routes/metrics';
 import { queryRouter } from './routes/query';
 import { telemetryStreamRouter } from './routes/telemetry-stream';
 import { twinsRouter } from './routes/twins';
@@ -32,6 +40,8 @@ export interface HttpAppOptions {
   telemetry?: TelemetryOutbox;
   /** Aborted when the runtime closes: long-lived responses (event streams) end. */
   shutdown?: AbortSignal;
+  /** The hub's metrics, served as `GET /metrics` when given. */
+  metrics?: HubMetrics;
 }
 
 /** Builds the express app of the hub's HTTPS API; it never calls listen(). */
@@ -42,10 +52,19 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   // Twins carry their own etag header; express's body-hash etag would only confuse clients.
   app.set('etag', false);
+  app.use(accessLog(logger));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', hubId: hub.hubId, devices: hub.devices.size(), lastSeq: hub.feed.lastSeq() });
   });
+
+  // Public like /health: it describes the API, it reveals nothing about the hub's data.
+  let openApi: unknown;
+  app.get('/api/openapi.json', (_req, res) => {
+    openApi ??= buildOpenApiDocument({ version: '0.1.0' });
+    res.json(openApi);
+  });
+  if (options.metrics) app.use(metricsRouter(options.metrics, auth));
 
   // The IoT Hub-compatible routes sit at the root where IoT Hub has them, and need an api-version.
   app.use(IOT_HUB_PREFIXES, requireApiVersion);
@@ -60,6 +79,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(loginRouter(hub, auth));
   app.use(usersRouter(hub, auth));
   app.use(auditRouter(hub, auth));
+  // Fleet operations: provision, configure, monitor, retire (core/src/fleet).
+  app.use(fleetImportsRouter(hub, auth));
+  app.use(fleetExportRouter(hub, auth));
+  app.use(fleetLifecycleRouter(hub, auth));
+  app.use(fleetOperationsRouter(hub, auth));
   app.use(eventsRouter({ hub, auth, logger, ...(options.shutdown ? { shutdown: options.shutdown } : {}) }));
   if (options.telemetry) {
     app.use(

@@ -22,6 +22,8 @@ export interface LowdbStoreOptions {
   logger?: Logger;
   /** File-system override, for fault-injection tests. */
   fs?: StoreFs;
+  /** Called after each journal batch is durable: how long its write took and how many entries it held. */
+  onBatch?(ms: number, entries: number): void;
 }
 
 /** Counters and gauges of the store, for statistics and tests. */
@@ -123,6 +125,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     // Numbers are never reused, even after a failed write whose file might still exist.
     const batch = nextBatch++;
     const firstSeq = entries.find((e) => e.seq !== null)?.seq ?? durableSeq + 1;
+    const writeStarted = performance.now();
     try {
       await journal.append(batch, firstSeq, entries);
     } catch (err) {
@@ -139,6 +142,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
       }
     }
     appliedBatch = batch;
+    options.onBatch?.(performance.now() - writeStarted, entries.length);
     counters.batchesWritten++;
     counters.entriesWritten += entries.length;
     if (journal.byteCount() > MAX_JOURNAL_CHARS || journal.fileCount() > MAX_JOURNAL_FILES) {
