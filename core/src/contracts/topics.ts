@@ -47,7 +47,11 @@ export type DevicePublish =
   | { kind: 'twinGet'; rid: string | undefined }
   | { kind: 'reportedPatch'; rid: string | undefined }
   | { kind: 'methodResponse'; status: number; rid: string | undefined }
-  | ({ kind: 'telemetry' } & PropertyBag);
+  /**
+   * `bag` is the property bag exactly as it follows `…/messages/events/` ('' when there is none),
+   * not yet parsed: telemetry is stored with it raw and parsed by {@link parsePropertyBag} when read.
+   */
+  | { kind: 'telemetry'; bag: string };
 
 const TWIN_GET = '$iothub/twin/GET';
 const REPORTED_PATCH = '$iothub/twin/PATCH/properties/reported';
@@ -59,13 +63,29 @@ const METHOD_RESPONSE = /^\$iothub\/methods\/res\/(-?\d{1,9})$/;
  */
 export function parseDevicePublish(topic: string, id: TopicIdentity): DevicePublish | undefined {
   if (topic.startsWith('$iothub/')) return parseIotHubTopic(topic);
-  const base =
-    id.moduleId === undefined
-      ? `devices/${id.deviceId}/messages/events`
-      : `devices/${id.deviceId}/modules/${id.moduleId}/messages/events`;
-  if (topic === base) return { kind: 'telemetry', systemProperties: {}, properties: {} };
-  if (!topic.startsWith(`${base}/`)) return undefined;
-  return { kind: 'telemetry', ...parsePropertyBag(topic.slice(base.length + 1)) };
+  // Compared in place rather than against a built `devices/{d}/…/messages/events` string: this
+  // runs for every telemetry message.
+  const end = telemetryBaseEnd(topic, id);
+  if (end === -1) return undefined;
+  if (topic.length === end) return { kind: 'telemetry', bag: '' };
+  if (topic.charCodeAt(end) !== SLASH) return undefined;
+  return { kind: 'telemetry', bag: topic.slice(end + 1) };
+}
+
+const SLASH = 0x2f;
+const DEVICES = 'devices/';
+const MODULES = '/modules/';
+const EVENTS = '/messages/events';
+
+/** Where `devices/{d}[/modules/{m}]/messages/events` of `id` ends in `topic`, or -1 when it does not start so. */
+function telemetryBaseEnd(topic: string, id: TopicIdentity): number {
+  if (!topic.startsWith(DEVICES) || !topic.startsWith(id.deviceId, DEVICES.length)) return -1;
+  let at = DEVICES.length + id.deviceId.length;
+  if (id.moduleId !== undefined) {
+    if (!topic.startsWith(MODULES, at) || !topic.startsWith(id.moduleId, at + MODULES.length)) return -1;
+    at += MODULES.length + id.moduleId.length;
+  }
+  return topic.startsWith(EVENTS, at) ? at + EVENTS.length : -1;
 }
 
 function parseIotHubTopic(topic: string): DevicePublish | undefined {
@@ -98,20 +118,51 @@ function queryValue(query: string, key: string): string | undefined {
  */
 export function parsePropertyBag(bag: string): PropertyBag {
   const result: PropertyBag = { systemProperties: {}, properties: {} };
-  const text = bag.endsWith('/') ? bag.slice(0, -1) : bag;
-  if (text === '') return result;
-  for (const piece of text.split('&')) {
-    if (piece === '') continue;
-    const eq = piece.indexOf('=');
-    const key = decode(eq === -1 ? piece : piece.slice(0, eq));
-    const value = eq === -1 ? '' : decode(piece.slice(eq + 1));
-    const target = key.startsWith('$.') ? result.systemProperties : result.properties;
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  let end = bag.length;
+  if (end > 0 && bag.charCodeAt(end - 1) === SLASH) end--;
+  // Many bags hold no escapes at all: then no piece needs decoding.
+  const escaped = bag.indexOf('%') !== -1;
+  const text = bag;
+  let at = 0;
+  // The next `=` at or after `at` (-1: none left): found once each, so a bag of many bare keys
+  // stays linear rather than rescanning to its end per piece.
+  let nextEq = text.indexOf('=');
+  while (at < end) {
+    let amp = text.indexOf('&', at);
+    if (amp === -1 || amp > end) amp = end;
+    if (amp > at) {
+      if (nextEq !== -1 && nextEq < at) nextEq = text.indexOf('=', at);
+      const eq = nextEq !== -1 && nextEq < amp ? nextEq : -1;
+      let key = text.slice(at, eq === -1 ? amp : eq);
+      let value = eq === -1 ? '' : text.slice(eq + 1, amp);
+      if (escaped) {
+        key = decode(key);
+        value = decode(value);
+      }
+      const target = key.startsWith('$.') ? result.systemProperties : result.properties;
+      // A key named `__proto__` must become a property, not replace the prototype.
+      if (key === '__proto__') {
+        Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+      } else {
+        target[key] = value;
+      }
+    }
+    at = amp + 1;
   }
   return result;
 }
 
+/**
+ * `bag` with `key=value` added last, so that {@link parsePropertyBag} gives what parsing `bag` and
+ * then setting `key` (overriding the device's own) would; `key` and `value` must need no escaping.
+ */
+export function appendToPropertyBag(bag: string, key: string, value: string): string {
+  const text = bag.endsWith('/') ? bag.slice(0, -1) : bag;
+  return text === '' ? `${key}=${value}` : `${text}&${key}=${value}`;
+}
+
 function decode(text: string): string {
+  if (text.indexOf('%') === -1) return text;
   try {
     return decodeURIComponent(text);
   } catch {

@@ -6,12 +6,12 @@
  * does: MQTT 3.1.1 cannot refuse a single PUBLISH, and a device that writes to another device's
  * topics is broken or hostile.
  */
-import { type Logger, parseDevicePublish, type TelemetrySink } from '@outpost/core';
+import { type Logger, parseDevicePublish, parsePropertyBag, type TelemetrySink } from '@outpost/core';
 import type { Client, PublishPacket } from 'aedes';
 import type { MethodCalls } from './method-calls';
 import type { Session } from './sessions';
 import type { GatewayStats } from './stats';
-import { MAX_TELEMETRY_BYTES, toTelemetryMessage } from './telemetry';
+import { MAX_TELEMETRY_BYTES, toRawTelemetryMessage, toTelemetryMessage } from './telemetry';
 import type { TwinHandler } from './twin-handler';
 
 /** Refuses a PUBLISH by closing its connection. */
@@ -36,7 +36,21 @@ export function createPublishRouter(deps: {
     throw new PublishRefused(why);
   };
 
-  return async (client, session, packet) => {
+  const accepted = () => {
+    stats.telemetryAccepted++;
+  };
+
+  // Not async: the telemetry path chains one handler onto the sink's promise instead of adding
+  // async frames per message; a refusal still surfaces as a rejected promise.
+  return (client, session, packet) => {
+    try {
+      return route(client, session, packet);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+
+  function route(client: Client, session: Session, packet: PublishPacket): Promise<void> {
     const what = parseDevicePublish(packet.topic, session);
     if (!what) {
       stats.publishesDenied++;
@@ -54,30 +68,31 @@ export function createPublishRouter(deps: {
     switch (what.kind) {
       case 'twinGet':
         void twin.get(client, session, what.rid);
-        return;
+        return DONE;
       case 'reportedPatch':
         void twin.patchReported(client, session, what.rid, body);
-        return;
+        return DONE;
       case 'methodResponse':
         if (what.rid !== undefined) methods.answer(session.key, what.rid, what.status, body);
-        return;
+        return DONE;
       case 'telemetry': {
         if (body.length > MAX_TELEMETRY_BYTES) {
           stats.telemetryRefused++;
           return refuse(session, `telemetry body of ${body.length} bytes exceeds ${MAX_TELEMETRY_BYTES}`);
         }
-        const message = toTelemetryMessage(session, what, body, deps.now(), retain);
-        try {
-          await sink.append(message);
-        } catch (err) {
+        // A sink storing the bag raw parses it when read, not once per message here.
+        const appended = sink.appendRaw
+          ? sink.appendRaw(toRawTelemetryMessage(session, what.bag, body, deps.now(), retain))
+          : sink.append(toTelemetryMessage(session, parsePropertyBag(what.bag), body, deps.now(), retain));
+        return appended.then(accepted, (err: unknown) => {
           // No PUBACK: the device re-sends after it reconnects, so nothing acknowledged is lost.
           stats.telemetryRefused++;
           logger.error('telemetry sink failed', { device: session.key, error: String(err) });
           throw new PublishRefused('the telemetry sink failed');
-        }
-        stats.telemetryAccepted++;
-        return;
+        });
       }
     }
-  };
+  }
 }
+
+const DONE: Promise<void> = Promise.resolve();

@@ -2,7 +2,13 @@
  * Device-to-cloud telemetry as the gateway hands it on (device-protocol.md §2.2), and the
  * in-memory sink the runtime uses until the durable outbox replaces it.
  */
-import type { PropertyBag, TelemetryMessage, TelemetrySink } from '@outpost/core';
+import {
+  appendToPropertyBag,
+  type PropertyBag,
+  type RawTelemetryMessage,
+  type TelemetryMessage,
+  type TelemetrySink,
+} from '@outpost/core';
 import type { Session } from './sessions';
 
 /**
@@ -12,7 +18,22 @@ import type { Session } from './sessions';
  */
 export const MAX_TELEMETRY_BYTES = 256 * 1024;
 
-/** Builds the message the sink receives. */
+let isoMs = Number.NaN;
+let isoText = '';
+
+/** `new Date(now).toISOString()`, reusing the last one: most messages arrive in the same millisecond as another. */
+function isoTime(now: number): string {
+  if (now !== isoMs) {
+    isoText = new Date(now).toISOString();
+    isoMs = now;
+  }
+  return isoText;
+}
+
+/**
+ * Builds the message the sink receives. It takes over `bag`'s objects (no copies, this runs for
+ * every message): the caller must not use them afterwards.
+ */
 export function toTelemetryMessage(
   session: Session,
   bag: PropertyBag,
@@ -20,17 +41,37 @@ export function toTelemetryMessage(
   now: number,
   retain: boolean,
 ): TelemetryMessage {
-  const properties = { ...bag.properties };
+  const properties = bag.properties;
   // IoT Hub keeps no retained messages: it passes the flag on as a property instead (§2.2).
   if (retain) properties['mqtt-retain'] = 'true';
-  return {
+  const message: TelemetryMessage = {
     deviceId: session.deviceId,
-    ...(session.moduleId === undefined ? {} : { moduleId: session.moduleId }),
-    enqueuedTime: new Date(now).toISOString(),
-    systemProperties: { ...bag.systemProperties },
+    enqueuedTime: isoTime(now),
+    systemProperties: bag.systemProperties,
     properties,
     body,
   };
+  if (session.moduleId !== undefined) message.moduleId = session.moduleId;
+  return message;
+}
+
+/** Builds the message a sink with `appendRaw` receives: the property bag stays as the device sent it. */
+export function toRawTelemetryMessage(
+  session: Session,
+  bag: string,
+  body: Buffer,
+  now: number,
+  retain: boolean,
+): RawTelemetryMessage {
+  const message: RawTelemetryMessage = {
+    deviceId: session.deviceId,
+    enqueuedTime: isoTime(now),
+    // IoT Hub keeps no retained messages: it passes the flag on as a property instead (§2.2).
+    propertyBag: retain ? appendToPropertyBag(bag, 'mqtt-retain', 'true') : bag,
+    body,
+  };
+  if (session.moduleId !== undefined) message.moduleId = session.moduleId;
+  return message;
 }
 
 /** A sink that keeps the last `limit` messages in memory: no durability, for development and tests. */

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { HubError, type TelemetryMessage } from '@outpost/core';
+import { HubError, parsePropertyBag, type RawTelemetryMessage, type TelemetryMessage } from '@outpost/core';
 
 /** A telemetry message as the outbox keeps it: the message and its sequence number. */
 export interface OutboxRecord extends TelemetryMessage {
@@ -8,9 +8,14 @@ export interface OutboxRecord extends TelemetryMessage {
 }
 
 /** A message whose header is already serialised, so its framed size is known before it gets a seq. */
-export interface EncodedMessage {
-  message: TelemetryMessage;
-  meta: Buffer;
+export type EncodedMessage = EncodedHeader &
+  ({ raw: false; message: TelemetryMessage } | { raw: true; message: RawTelemetryMessage });
+
+interface EncodedHeader {
+  /** The header as JSON text; written straight into the batch buffer (no Buffer per message). */
+  meta: string;
+  /** UTF-8 bytes of `meta`. */
+  metaBytes: number;
   /** Bytes the framed record takes on disk. */
   size: number;
 }
@@ -19,6 +24,8 @@ export interface EncodedMessage {
  * Frame layout (little endian):
  *   u32 payloadLength | u32 crc32(payload) | payload
  *   payload = u64 seq | u32 metaLength | meta (UTF-8 JSON) | body
+ * meta holds either parsed `systemProperties` and `properties` or the raw `propertyBag` (the topic's
+ * bag as the device sent it, parsed only when the record is decoded); readers accept both.
  * The length lets a reader skip records; the CRC tells a torn or never-synced tail from a record.
  */
 export const FRAME_HEADER_BYTES = 8;
@@ -33,38 +40,75 @@ interface RecordMeta {
   deviceId: string;
   moduleId?: string;
   enqueuedTime: string;
-  systemProperties: Record<string, string>;
-  properties: Record<string, string>;
+  systemProperties?: Record<string, string>;
+  properties?: Record<string, string>;
+  propertyBag?: string;
 }
 
 /** Serialises a message's header once; throws PAYLOAD_TOO_LARGE beyond {@link MAX_RECORD_BYTES}. */
 export function encodeMessage(message: TelemetryMessage): EncodedMessage {
-  const meta: RecordMeta = {
-    deviceId: message.deviceId,
-    ...(message.moduleId !== undefined ? { moduleId: message.moduleId } : {}),
-    enqueuedTime: message.enqueuedTime,
-    systemProperties: message.systemProperties,
-    properties: message.properties,
-  };
-  const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
-  const size = FRAME_HEADER_BYTES + PAYLOAD_FIXED_BYTES + metaBytes.length + message.body.length;
+  // Same keys in the same order as RecordMeta always had (moduleId only when set).
+  const meta: RecordMeta =
+    message.moduleId === undefined
+      ? {
+          deviceId: message.deviceId,
+          enqueuedTime: message.enqueuedTime,
+          systemProperties: message.systemProperties,
+          properties: message.properties,
+        }
+      : {
+          deviceId: message.deviceId,
+          moduleId: message.moduleId,
+          enqueuedTime: message.enqueuedTime,
+          systemProperties: message.systemProperties,
+          properties: message.properties,
+        };
+  const text = JSON.stringify(meta);
+  const metaBytes = Buffer.byteLength(text, 'utf8');
+  return { raw: false, message, meta: text, metaBytes, size: frameSize(metaBytes, message.body) };
+}
+
+/** Like {@link encodeMessage}, keeping the property bag raw: no parse, and a shorter header to write. */
+export function encodeRawMessage(message: RawTelemetryMessage): EncodedMessage {
+  const meta: RecordMeta =
+    message.moduleId === undefined
+      ? { deviceId: message.deviceId, enqueuedTime: message.enqueuedTime, propertyBag: message.propertyBag }
+      : {
+          deviceId: message.deviceId,
+          moduleId: message.moduleId,
+          enqueuedTime: message.enqueuedTime,
+          propertyBag: message.propertyBag,
+        };
+  const text = JSON.stringify(meta);
+  const metaBytes = Buffer.byteLength(text, 'utf8');
+  return { raw: true, message, meta: text, metaBytes, size: frameSize(metaBytes, message.body) };
+}
+
+/** The framed size of a record; throws PAYLOAD_TOO_LARGE beyond {@link MAX_RECORD_BYTES}. */
+function frameSize(metaBytes: number, body: Buffer): number {
+  const size = FRAME_HEADER_BYTES + PAYLOAD_FIXED_BYTES + metaBytes + body.length;
   if (size > MAX_RECORD_BYTES) {
     throw new HubError(
       'PAYLOAD_TOO_LARGE',
       `A telemetry record of ${size} bytes is larger than the outbox limit of ${MAX_RECORD_BYTES}.`,
     );
   }
-  return { message, meta: metaBytes, size };
+  return size;
 }
+
+const TWO_POW_32 = 2 ** 32;
 
 /** Writes the framed record of `encoded` with `seq` into `target` at `offset`; returns the next offset. */
 export function writeFrame(target: Buffer, offset: number, encoded: EncodedMessage, seq: number): number {
   const payloadStart = offset + FRAME_HEADER_BYTES;
   const payloadLength = encoded.size - FRAME_HEADER_BYTES;
-  target.writeBigUInt64LE(BigInt(seq), payloadStart);
-  target.writeUInt32LE(encoded.meta.length, payloadStart + 8);
-  encoded.meta.copy(target, payloadStart + PAYLOAD_FIXED_BYTES);
-  encoded.message.body.copy(target, payloadStart + PAYLOAD_FIXED_BYTES + encoded.meta.length);
+  // u64 little endian as two u32 halves (seq is a safe integer): no BigInt per record.
+  target.writeUInt32LE(seq % TWO_POW_32, payloadStart);
+  target.writeUInt32LE(Math.floor(seq / TWO_POW_32), payloadStart + 4);
+  target.writeUInt32LE(encoded.metaBytes, payloadStart + 8);
+  const metaStart = payloadStart + PAYLOAD_FIXED_BYTES;
+  target.write(encoded.meta, metaStart, encoded.metaBytes, 'utf8');
+  encoded.message.body.copy(target, metaStart + encoded.metaBytes);
   target.writeUInt32LE(payloadLength, offset);
   target.writeUInt32LE(crc32(target.subarray(payloadStart, payloadStart + payloadLength)), offset + 4);
   return offset + encoded.size;
@@ -102,7 +146,42 @@ export function decodeFrame(buf: Buffer, offset: number): FrameResult {
       const metaEnd = PAYLOAD_FIXED_BYTES + metaLength;
       const meta = JSON.parse(payload.subarray(PAYLOAD_FIXED_BYTES, metaEnd).toString('utf8')) as RecordMeta;
       // A copy, so a caller holding one record does not pin the whole read buffer.
-      return { seq, ...meta, body: Buffer.from(payload.subarray(metaEnd)) };
+      return toRecord(meta, seq, Buffer.from(payload.subarray(metaEnd)));
     },
   };
+}
+
+/** The record of a message (raw or parsed, as stored or as just appended) with `seq`. */
+export function toRecord(
+  message: Omit<TelemetryMessage, 'systemProperties' | 'properties' | 'body'> & {
+    systemProperties?: Record<string, string>;
+    properties?: Record<string, string>;
+    propertyBag?: string;
+  },
+  seq: number,
+  body: Buffer,
+): OutboxRecord {
+  const bag =
+    message.propertyBag !== undefined
+      ? parsePropertyBag(message.propertyBag)
+      : { systemProperties: message.systemProperties ?? {}, properties: message.properties ?? {} };
+  // The key order records always had: seq, deviceId, [moduleId,] enqueuedTime, …
+  return message.moduleId === undefined
+    ? {
+        seq,
+        deviceId: message.deviceId,
+        enqueuedTime: message.enqueuedTime,
+        systemProperties: bag.systemProperties,
+        properties: bag.properties,
+        body,
+      }
+    : {
+        seq,
+        deviceId: message.deviceId,
+        moduleId: message.moduleId,
+        enqueuedTime: message.enqueuedTime,
+        systemProperties: bag.systemProperties,
+        properties: bag.properties,
+        body,
+      };
 }

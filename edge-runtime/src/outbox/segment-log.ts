@@ -136,7 +136,8 @@ export async function openSegmentLog(options: {
 
     async append(batch) {
       if (closed) throw new Error('the segment log is closed');
-      const bytes = batch.reduce((sum, e) => sum + e.size, 0);
+      let bytes = 0;
+      for (const e of batch) bytes += e.size;
       // `next` runs ahead of the active segment after a failed write that could not be cut off again
       // (its seqs are skipped), or when the cursor is ahead: a new segment keeps seqs contiguous in each.
       if (next !== active.lastSeq + 1 || (active.size > 0 && active.size + bytes > segmentBytes)) {
@@ -144,12 +145,13 @@ export async function openSegmentLog(options: {
       }
       const first = next;
       const buf = Buffer.allocUnsafe(bytes);
-      const offsets: number[] = [];
+      // Offsets (in `buf`) of the records the segment index will hold: every INDEX_STRIDE-th.
+      const indexed: number[] = [];
       let offset = 0;
-      batch.forEach((encoded, i) => {
-        offsets.push(offset);
-        offset = writeFrame(buf, offset, encoded, first + i);
-      });
+      for (let i = 0; i < batch.length; i++) {
+        if ((first + i - active.firstSeq) % INDEX_STRIDE === 0) indexed.push(offset);
+        offset = writeFrame(buf, offset, batch[i]!, first + i);
+      }
       const at = active.size;
       try {
         await writeAll(handle, buf, at);
@@ -163,9 +165,7 @@ export async function openSegmentLog(options: {
         }
         throw err;
       }
-      for (const [i, rel] of offsets.entries()) {
-        if ((first + i - active.firstSeq) % INDEX_STRIDE === 0) active.index?.push(at + rel);
-      }
+      for (const rel of indexed) active.index?.push(at + rel);
       active.size += bytes;
       active.lastSeq = first + batch.length - 1;
       next = first + batch.length;

@@ -3,12 +3,19 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   HubError,
   type Logger,
+  type RawTelemetryMessage,
   silentLogger,
   type TelemetryMessage,
   type TelemetrySink,
 } from '@outpost/core';
 import { readCursorFile, writeCursorFile } from './durable-file';
-import { type EncodedMessage, encodeMessage, type OutboxRecord } from './record-codec';
+import {
+  type EncodedMessage,
+  encodeMessage,
+  encodeRawMessage,
+  type OutboxRecord,
+  toRecord,
+} from './record-codec';
 import { openSegmentLog, type SegmentLog } from './segment-log';
 
 /**
@@ -81,8 +88,10 @@ const MAX_BATCH_BYTES = 4 * 1024 ** 2;
 
 interface Pending {
   encoded: EncodedMessage;
-  resolve: (seq: number) => void;
-  reject: (err: unknown) => void;
+  /** True for appendWithSeq (resolves with the seq), false for append (resolves with nothing). */
+  withSeq: boolean;
+  resolve(seq: number | undefined): void;
+  reject(err: unknown): void;
 }
 
 /** Opens (or creates) the telemetry outbox in `options.dir`, recovering from a crash if needed. */
@@ -150,9 +159,13 @@ export async function openTelemetryOutbox(options: TelemetryOutboxOptions): Prom
   }
 
   async function writeBatch(batch: Pending[]): Promise<void> {
-    const accepted: Pending[] = [];
+    let batchBytes = 0;
+    for (const pending of batch) batchBytes += pending.encoded.size;
+    // The usual case: the whole batch fits the budget, so no record needs room made (nor an await).
+    const accepted: Pending[] = log.bytes() + batchBytes <= budgetBytes ? batch : [];
     let bytes = 0;
-    for (const [i, pending] of batch.entries()) {
+    for (let i = accepted === batch ? batch.length : 0; i < batch.length; i++) {
+      const pending = batch[i]!;
       if (await makeRoom(bytes + pending.encoded.size)) {
         accepted.push(pending);
         bytes += pending.encoded.size;
@@ -176,8 +189,20 @@ export async function openTelemetryOutbox(options: TelemetryOutboxOptions): Prom
     }
     counters.batches++;
     counters.appended += accepted.length;
-    const records = accepted.map((p, i) => ({ ...p.encoded.message, seq: first + i }));
-    for (const [i, p] of accepted.entries()) p.resolve(first + i);
+    // Records for listeners are built only when someone listens.
+    const records =
+      listeners.size === 0
+        ? []
+        : accepted.map((p, i): OutboxRecord => {
+            const encoded = p.encoded;
+            return encoded.raw
+              ? toRecord(encoded.message, first + i, encoded.message.body)
+              : { ...encoded.message, seq: first + i };
+          });
+    for (let i = 0; i < accepted.length; i++) {
+      const p = accepted[i]!;
+      p.resolve(p.withSeq ? first + i : undefined);
+    }
     for (const record of records) notify(record);
   }
 
@@ -198,24 +223,33 @@ export async function openTelemetryOutbox(options: TelemetryOutboxOptions): Prom
     writing = null;
   }
 
+  /** Queues `message` for the next batch; resolves with its seq (withSeq) or nothing once it is durable. */
+  function enqueue<T>(
+    message: TelemetryMessage | RawTelemetryMessage,
+    raw: boolean,
+    withSeq: boolean,
+  ): Promise<T> {
+    if (closed) return Promise.reject(new HubError('SERVICE_UNAVAILABLE', 'The telemetry outbox is closed.'));
+    let encoded: EncodedMessage;
+    try {
+      encoded = raw
+        ? encodeRawMessage(message as RawTelemetryMessage)
+        : encodeMessage(message as TelemetryMessage);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ encoded, withSeq, resolve: resolve as Pending['resolve'], reject });
+      writing ??= run();
+    });
+  }
+
   const outbox: TelemetryOutbox = {
-    appendWithSeq(message) {
-      if (closed)
-        return Promise.reject(new HubError('SERVICE_UNAVAILABLE', 'The telemetry outbox is closed.'));
-      let encoded: EncodedMessage;
-      try {
-        encoded = encodeMessage(message);
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      return new Promise<number>((resolve, reject) => {
-        queue.push({ encoded, resolve, reject });
-        writing ??= run();
-      });
-    },
-    async append(message) {
-      await outbox.appendWithSeq(message);
-    },
+    appendWithSeq: (message) => enqueue<number>(message, false, true),
+    // Its own promise rather than an async wrapper around appendWithSeq: one promise per message.
+    append: (message) => enqueue<void>(message, false, false),
+    // The gateway's path: the bag is stored raw and parsed when a record is read.
+    appendRaw: (message) => enqueue<void>(message, true, false),
     read(fromSeq, limit) {
       if (closed)
         return Promise.reject(new HubError('SERVICE_UNAVAILABLE', 'The telemetry outbox is closed.'));
