@@ -31,6 +31,7 @@ beforeAll(async () => {
     }),
   });
   expect(await device.subscribe('$iothub/methods/POST/#')).toBe(0);
+  expect(await device.subscribe('$iothub/twin/PATCH/properties/desired/#')).toBe(0);
   // Answers every method with 200 and echoes the payload, as a device app would.
   device.client.on('message', (topic, payload) => {
     if (!topic.startsWith('$iothub/methods/POST/')) return;
@@ -78,5 +79,14 @@ describe('azure-iothub direct methods and method jobs (unmodified) against Outpo
         code: undefined,
       },
     ]);
+  });
+
+  it('a twin job reaches the connected device as a desired-property patch', async () => {
+    expect(run.ok<Record<string, unknown>>('twinJobDone')).toMatchObject({
+      status: 'completed',
+      deviceJobStatistics: { deviceCount: 1, succeededCount: 1 },
+    });
+    const patch = await device.next('$iothub/twin/PATCH/properties/desired/');
+    expect(JSON.parse(patch.payload.toString())).toMatchObject({ jobSet: 42 });
   });
 });

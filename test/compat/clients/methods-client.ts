@@ -67,5 +67,20 @@ await step(
       }))
       .sort((a, b) => String(a.deviceId).localeCompare(String(b.deviceId))),
 );
+await step(
+  'scheduleTwinJob',
+  () =>
+    jobs.scheduleTwinUpdate('sdk-twin-job', `deviceId = '${online}'`, {
+      etag: '*',
+      properties: { desired: { jobSet: 42 } },
+    }),
+  (r) => (r.jobStatus as { jobId: string }).jobId,
+);
+for (let i = 0; i < 200; i++) {
+  last = (await jobs.getJob('sdk-twin-job')).jobStatus as Record<string, unknown>;
+  if (['completed', 'failed', 'cancelled'].includes(String(last.status))) break;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+await step('twinJobDone', async () => last);
 await step('done', async () => true);
 finish();
