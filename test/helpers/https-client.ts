@@ -18,6 +18,8 @@ export interface TestRequest {
   /** A value to send as JSON, or a raw string/Buffer sent as is. */
   body?: unknown;
   raw?: string | Buffer;
+  /** The source address (127.0.0.x), e.g. so rate-limit tests do not throttle each other. */
+  localAddress?: string;
 }
 
 /** Sends one HTTPS request with the hub's CA and resolves with the whole answer. */
@@ -35,7 +37,14 @@ export function httpsRequest(req: TestRequest): Promise<TestResponse> {
       headers['content-type'] = 'application/json; charset=utf-8';
   }
   return new Promise((resolve, reject) => {
-    const r = https.request(req.url, { method: req.method, headers, ca: req.ca, agent: false }, (res) => {
+    const options = {
+      method: req.method,
+      headers,
+      ca: req.ca,
+      agent: false,
+      ...(req.localAddress ? { localAddress: req.localAddress } : {}),
+    };
+    const r = https.request(req.url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -1,5 +1,4 @@
-import https from 'node:https';
-import type { TestResponse } from './https-client';
+import { httpsRequest, type TestResponse } from './https-client';
 import type { TestHub } from './test-hub';
 
 /** One call of the hub API as an operator (bearer token), a SAS policy, or nobody. */
@@ -22,39 +21,17 @@ export function operatorCall(
 ): Promise<TestResponse> {
   const own = call.path.startsWith('/api/') || call.path.includes('?');
   const url = `${hub.runtime.urls.https}${call.path}${own ? '' : '?api-version=2021-04-12'}`;
-  const payload = call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
   const headers: Record<string, string> = {
     ...(call.token !== undefined ? { authorization: `Bearer ${call.token}` } : {}),
-    ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
     ...call.headers,
   };
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      url,
-      {
-        method: call.method,
-        headers,
-        ca: hub.ca,
-        agent: false,
-        ...(call.localAddress ? { localAddress: call.localAddress } : {}),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = text ? JSON.parse(text) : undefined;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
+  return httpsRequest({
+    method: call.method,
+    url,
+    ca: hub.ca,
+    headers,
+    ...(call.body !== undefined ? { body: call.body } : {}),
+    ...(call.localAddress ? { localAddress: call.localAddress } : {}),
   });
 }
 
