@@ -1,5 +1,7 @@
 import { access } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import type { Command } from 'commander';
+import { type RawBody, sendRaw } from './raw-request';
 import {
   type ApiAnswer,
   authorization,
@@ -28,6 +30,8 @@ export interface ApiClient {
   ): Promise<ApiAnswer>;
   /** `call` for the body only. */
   json<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+  /** A call with a body sent as is (CSV, a JSON file); resolves with the unread 2xx answer (downloads). */
+  raw(method: string, path: string, body?: RawBody): Promise<IncomingMessage>;
 }
 
 /** Adds `--url`, `--ca` and `--connection-string` (without them, the saved login is used). */
@@ -96,6 +100,13 @@ function createClient(
       return (
         await call(method, path, { ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) })
       ).body as T;
+    },
+    async raw(method: string, path: string, body?: RawBody) {
+      try {
+        return await sendRaw(target, authorize(), method, path, body);
+      } catch (err) {
+        throw explain(err, target.url, identity, kind);
+      }
     },
   };
 }

@@ -87,7 +87,12 @@ const withSchedule = (command: Command) =>
   );
 
 /** Polls a job until it ends, drawing progress on stderr; throws when it failed or was cancelled. */
-async function watch(client: ApiClient, jobId: string, intervalMs: number, json: boolean): Promise<void> {
+export async function watch(
+  client: ApiClient,
+  jobId: string,
+  intervalMs: number,
+  json: boolean,
+): Promise<void> {
   const stderr = process.stderr;
   const bar = createProgressBar(stderr);
   let lastLine = '';

@@ -3,7 +3,10 @@ import { registerAuditCommand } from './audit-command';
 import { registerC2dCommand } from './c2d-command';
 import { registerConfigCommand } from './config-command';
 import { registerDeviceCommand } from './device-command';
+import { registerExportCommand } from './export-command';
+import { registerImportCommand } from './import-command';
 import { registerJobCommand } from './job-command';
+import { registerLifecycleCommands } from './lifecycle-command';
 import { registerLoginCommands } from './login-command';
 import { registerMethodCommand } from './method-command';
 import { registerPolicyCommand } from './policy-command';
@@ -34,5 +37,8 @@ export function createProgram(): Command {
   registerMethodCommand(program);
   registerJobCommand(program);
   registerConfigCommand(program);
+  registerImportCommand(program);
+  registerExportCommand(program);
+  registerLifecycleCommands(program);
   return program;
 }
