@@ -1,9 +1,3 @@
-/**
- * `npm run bench`: the hub-foundation benchmarks (durable twin patches, queries, restart) at each
- * fleet size, every figure beside a bare-aedes baseline measured in the same run. Measures only:
- * targets are reported as pass/miss, never enforced. Progress goes to stderr, the JSON to stdout.
- */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,8 +5,9 @@ import { aedesBaseline, measureBareAedes } from './baseline-aedes';
 import { makeBenchDir, openBenchHub, removeBenchDir, seedTwins } from './fixture';
 import { describeMachine, describeRunLoad } from './machine';
 import { runQueries } from './queries';
+import { publishReport, runBench } from './report';
 import { type BenchSlot, runRestart } from './restart';
-import { addRatio, collectGarbage, type Figure, formatJson, msSince, progress } from './stats';
+import { addRatio, collectGarbage, type Figure, msSince, progress } from './stats';
 import { runTwinPatches } from './twin-patches';
 
 /** The suites `--only` can pick (seeding runs whenever a size is measured). */
@@ -146,19 +141,7 @@ async function main(): Promise<void> {
     summary: summary.map(({ source: _source, ...line }) => line),
     sizes: results,
   };
-  const json = formatJson(report);
-  process.stdout.write(`${json}\n`);
-  if (full) {
-    await mkdir(path.dirname(RESULT_FILE), { recursive: true });
-    await writeFile(RESULT_FILE, `${json}\n`);
-    progress(`wrote ${path.relative(process.cwd(), RESULT_FILE)}`);
-  } else {
-    progress('partial run (--only/--sizes): results/latest-foundation.json left as it was');
-  }
-  progress(`done in ${(durationMs / 1000).toFixed(1)} s`);
+  await publishReport({ report, resultFile: RESULT_FILE, full, durationMs });
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 1;
-});
+runBench('bench', main);

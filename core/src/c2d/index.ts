@@ -3,4 +3,3 @@ export * from './c2d-input';
 export * from './c2d-message';
 export * from './c2d-service';
 export * from './c2d-timers';
-export * from './property-bag';

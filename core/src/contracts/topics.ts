@@ -177,8 +177,15 @@ function decode(text: string): string {
  */
 export function encodePropertyBag(properties: Readonly<Record<string, string>>): string {
   return Object.entries(properties)
-    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .map(([key, value]) => `${encodeBagPart(key)}=${encodeBagPart(value)}`)
     .join('&');
+}
+
+// Lone UTF-16 surrogates cannot be percent-encoded (encodeURIComponent throws); they become U+FFFD.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function encodeBagPart(text: string): string {
+  return encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD'));
 }
 
 /** `$iothub/twin/res/{status}/?$rid={rid}[&$version={n}]` (§2.4, §2.5). */

@@ -1,17 +1,12 @@
-/**
- * `npm run bench:jobs`: scheduled jobs (direct method, twin update) over 10k connected TLS devices and
- * HTTPS twin GET/PATCH load, each beside a baseline measured in the same run (bare aedes fan-out, bare
- * `https`), with the hub in a child process. Measures only: targets are reported, never enforced.
- * Progress goes to stderr, the JSON to stdout and (full runs) to results/latest-jobs.json.
- */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { fdLimits, rerunWithLimit } from '../fd-limit';
 import { describeMachine, describeRunLoad } from '../machine';
 import { type BrokerChild, spawnBrokerChild } from '../mqtt/children';
-import { formatJson, msSince, progress, round } from '../stats';
+import { publishReport, runBench } from '../report';
+import { msSince, progress, round } from '../stats';
 import { type BareFanoutRound, runBareFanout, setupBareDevice } from './bare-fanout';
 import { connectFleet, JOBS_DEVICE_PREFIX, jobsDeviceId } from './fleet';
 import {
@@ -59,26 +54,6 @@ export function parseJobsBenchArgs(argv: string[]) {
   }
   const full = Object.values(values).every((v) => v === undefined);
   return { devices, requests, concurrency, http: !values['skip-http'], jobs: !values['skip-jobs'], full };
-}
-
-/** The soft and hard open-file limits (`ulimit -Sn`, `-Hn`). */
-function fdLimits(): { soft: number; hard: number } {
-  const out = spawnSync('sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' })
-    .stdout.trim()
-    .split('\n');
-  const parse = (s: string | undefined) => (s === 'unlimited' ? Number.POSITIVE_INFINITY : Number(s));
-  return { soft: parse(out[0]), hard: parse(out[1]) };
-}
-
-/** Re-runs this bench under `sh -c 'ulimit -n N; exec …'`; resolves with its exit code. */
-function rerunWithLimit(limit: number): Promise<number> {
-  const args = [...process.execArgv, ...process.argv.slice(1)];
-  const child = spawn(
-    'sh',
-    ['-c', 'ulimit -n "$1" || exit 97; shift; exec "$@"', 'sh', String(limit), process.execPath, ...args],
-    { stdio: 'inherit', env: { ...process.env, [RAISED_ENV]: '1' } },
-  );
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 
 /** a/b rounded (NaN when b is 0). */
@@ -158,7 +133,7 @@ async function main(): Promise<void> {
     const wanted = Math.min(65_536, limits.hard);
     if (wanted >= fdNeeded) {
       progress(`ulimit -n is ${limits.soft}; re-running under ulimit -n ${wanted}`);
-      process.exitCode = await rerunWithLimit(wanted);
+      process.exitCode = await rerunWithLimit(wanted, RAISED_ENV);
       return;
     }
     progress(`ulimit -n is ${limits.soft} (hard ${limits.hard}), below the ${fdNeeded} needed`);
@@ -305,23 +280,7 @@ async function main(): Promise<void> {
     ],
     measures,
   };
-  const json = formatJson(report);
-  process.stdout.write(`${json}\n`);
-  if (args.full) {
-    await mkdir(path.dirname(RESULT_FILE), { recursive: true });
-    await writeFile(RESULT_FILE, `${json}\n`);
-    progress(`wrote ${path.relative(process.cwd(), RESULT_FILE)}`);
-  } else {
-    progress('partial run: results/latest-jobs.json left as it was');
-  }
-  progress(
-    `done in ${(durationMs / 1000).toFixed(1)} s; targets missed: ${report.targetsMissed.join(', ') || 'none'}`,
-  );
+  await publishReport({ report, resultFile: RESULT_FILE, full: args.full, durationMs });
 }
 
-main().catch((err) => {
-  process.stderr.write(
-    `bench:jobs failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBench('bench:jobs', main);

@@ -1,12 +1,11 @@
-/** `npm run bench:mqtt`: MQTT gateway benchmarks, hub vs bare aedes (child processes), TLS and TCP; reports targets, never enforces them. */
-// Progress goes to stderr, the JSON to stdout and (full runs) to results/latest-mqtt.json.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { fdLimits, rerunWithLimit } from '../fd-limit';
 import { describeMachine, describeRunLoad } from '../machine';
+import { publishReport, runBench } from '../report';
 import { msSince, progress, round } from '../stats';
 import { type BrokerChild, spawnBrokerChild } from './children';
 import { type ConnectStormRun, runConnectStorm } from './connect-storm';
@@ -85,29 +84,6 @@ export function parseMqttBenchArgs(argv: string[]): MqttBenchArgs {
       !values['server-nodelay'] &&
       !values['skip-storm-tcp'],
   };
-}
-
-/** The soft and hard open-file limits this process runs with. */
-function fdLimits(): { soft: number; hard: number } {
-  const out = spawnSync('sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' })
-    .stdout.trim()
-    .split('\n');
-  const parse = (s: string | undefined) => (s === 'unlimited' ? Number.POSITIVE_INFINITY : Number(s));
-  return { soft: parse(out[0]), hard: parse(out[1]) };
-}
-
-/** Re-runs this bench under `sh -c 'ulimit -n N; exec …'` when the soft limit is too low; resolves with its exit code. */
-function rerunWithLimit(limit: number): Promise<number> {
-  const args = [...process.execArgv, ...process.argv.slice(1)];
-  const child = spawn(
-    'sh',
-    ['-c', 'ulimit -n "$1" || exit 97; shift; exec "$@"', 'sh', String(limit), process.execPath, ...args],
-    {
-      stdio: 'inherit',
-      env: { ...process.env, [RAISED_ENV]: '1' },
-    },
-  );
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 
 /** Counts scaled by `--scale` (never below `min`). */
@@ -222,7 +198,7 @@ async function main(): Promise<void> {
     const wanted = Math.min(65_536, limits.hard);
     if (wanted >= fdNeeded) {
       progress(`ulimit -n is ${limits.soft}; re-running under ulimit -n ${wanted}`);
-      process.exitCode = await rerunWithLimit(wanted);
+      process.exitCode = await rerunWithLimit(wanted, RAISED_ENV);
       return;
     }
     progress(`ulimit -n is ${limits.soft} (hard ${limits.hard}), below the ${fdNeeded} the storm needs`);
@@ -577,23 +553,7 @@ async function main(): Promise<void> {
     ],
     measures,
   };
-  const json = JSON.stringify(report, null, 2);
-  process.stdout.write(`${json}\n`);
-  if (args.full) {
-    await mkdir(path.dirname(RESULT_FILE), { recursive: true });
-    await writeFile(RESULT_FILE, `${json}\n`);
-    progress(`wrote ${path.relative(process.cwd(), RESULT_FILE)}`);
-  } else {
-    progress('partial or diagnostic run: results/latest-mqtt.json left as it was');
-  }
-  progress(
-    `done in ${(durationMs / 1000).toFixed(1)} s; targets missed: ${report.targetsMissed.join(', ') || 'none'}`,
-  );
+  await publishReport({ report, resultFile: RESULT_FILE, full: args.full, durationMs });
 }
 
-main().catch((err) => {
-  process.stderr.write(
-    `bench:mqtt failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBench('bench:mqtt', main);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeC2dPropertyBag } from '../../../core/src/c2d/property-bag';
+import { encodePropertyBag as encodeC2dPropertyBag } from '../../../core/src/contracts/topics';
 
 /** How the SDK reads the bag (device-protocol.md §2.3): split on `&`, then on `=`, decode both halves. */
 function sdkParse(bag: string): Record<string, string> {
