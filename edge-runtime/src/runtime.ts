@@ -12,6 +12,7 @@ import {
 } from '@outpost/core';
 import type { RuntimeConfig } from './config';
 import { createHttpApp } from './http/app';
+import type { HubInfoSource } from './http/routes/hub-info';
 import { writeHubInfo } from './hub-info';
 import { createJsonLogger } from './logging';
 import { createHubMetrics, type HubMetrics } from './metrics/hub-metrics';
@@ -19,6 +20,7 @@ import { type GatewayStats, MQTT_WS_PATH, startDeviceEndpoints } from './mqtt';
 import { openTelemetryOutbox, type TelemetryOutbox, type TelemetryOutboxOptions } from './outbox';
 import { openLowdbStore } from './store';
 import { ensureHubPki } from './tls';
+import { OUTPOST_VERSION } from './version';
 
 /** A running hub: its core, where to reach it, and how to stop it. */
 export interface EdgeRuntime {
@@ -57,6 +59,8 @@ export interface RuntimeOverrides {
   telemetrySink?: TelemetrySink;
   /** Disk budget, segment size and drop policy of the telemetry outbox (defaults: 1 GiB, 16 MiB, drop-oldest). */
   telemetryOutbox?: Pick<TelemetryOutboxOptions, 'budgetBytes' | 'segmentBytes' | 'dropPolicy'>;
+  /** The operator UI's built files (default renderer/dist of this checkout); `false` serves none. */
+  uiDir?: string | false;
 }
 
 /**
@@ -65,6 +69,11 @@ export interface RuntimeOverrides {
  */
 export function acceptedHostNames(config: RuntimeConfig): string[] {
   return [...new Set([config.hostName, ...config.hostAliases, 'localhost', '127.0.0.1'])];
+}
+
+/** The host name clients should dial: the configured name, which the certificate covers. */
+function publicHost(config: RuntimeConfig): string {
+  return config.hostName.includes(':') ? `[${config.hostName}]` : config.hostName;
 }
 
 // The Node SDK keeps sockets alive and never retries ECONNRESET (service-api.md pitfall 16).
@@ -134,7 +143,45 @@ export async function startEdgeRuntime(
     metrics.attach({ hub, gatewayStats: () => endpoints.gateway.stats(), telemetry, store });
 
     const shutdown = new AbortController();
+    const startedAt = new Date().toISOString();
+    let listening: https.Server | undefined;
+    const hubInfo: HubInfoSource = {
+      caPemPath: pki.caPath,
+      describe: async () => {
+        const port = (listening?.address() as AddressInfo | null)?.port ?? config.httpsPort;
+        const outbox = telemetry.stats();
+        const host = publicHost(config);
+        return {
+          hubId: hub.hubId,
+          version: OUTPOST_VERSION,
+          hostName: config.hostName,
+          hostAliases: config.hostAliases,
+          ports: {
+            https: port,
+            mqtts: endpoints.mqttsPort,
+            ...(endpoints.mqttPlainPort === undefined ? {} : { mqttPlain: endpoints.mqttPlainPort }),
+          },
+          urls: {
+            https: `https://${host}:${port}`,
+            mqtts: `mqtts://${host}:${endpoints.mqttsPort}`,
+            mqttWs: `wss://${host}:${port}${MQTT_WS_PATH}`,
+          },
+          startedAt,
+          devices: hub.devices.size(),
+          lastSeq: hub.feed.lastSeq(),
+          store: { bytes: await store.sizeBytes().catch(() => 0), lastSeq: store.stats().lastSeq },
+          telemetryQueue: {
+            bytes: outbox.bytes,
+            budgetBytes: outbox.budgetBytes,
+            records: Math.max(0, outbox.lastSeq - outbox.cursor),
+            dropped: outbox.droppedRecords,
+          },
+        };
+      },
+    };
     const app = createHttpApp({
+      hubInfo,
+      ...(overrides.uiDir === undefined ? {} : { uiDir: overrides.uiDir }),
       hub,
       hostNames: acceptedHostNames(config),
       skewSeconds: config.clockSkewSeconds,
@@ -156,6 +203,7 @@ export async function startEdgeRuntime(
       },
       app,
     );
+    listening = server;
     server.keepAliveTimeout = KEEP_ALIVE_MS;
     server.headersTimeout = KEEP_ALIVE_MS + 5_000;
     await new Promise<void>((resolve, reject) => {

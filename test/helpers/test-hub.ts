@@ -2,7 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createSasToken, silentLogger } from '@outpost/core';
-import { type EdgeRuntime, type RuntimeConfig, startEdgeRuntime } from '@outpost/edge-runtime';
+import {
+  type EdgeRuntime,
+  type RuntimeConfig,
+  type RuntimeOverrides,
+  startEdgeRuntime,
+} from '@outpost/edge-runtime';
 import { httpsRequest, type TestResponse } from './https-client';
 
 /** A fixed iothubowner key so tests can sign tokens. */
@@ -41,12 +46,16 @@ export interface TestHub {
 }
 
 /** Starts a runtime for a test; `close()` stops it and removes its data. */
-export async function startTestHub(overrides: Partial<RuntimeConfig> = {}): Promise<TestHub> {
+export async function startTestHub(
+  overrides: Partial<RuntimeConfig> = {},
+  runtimeOverrides: RuntimeOverrides = {},
+): Promise<TestHub> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'outpost-test-'));
   const runtime = await startEdgeRuntime(testConfig(dataDir, overrides), {
     logger: silentLogger,
     ownerKey: OWNER_KEY,
     adminPassword: 'admin-password-for-tests',
+    ...runtimeOverrides,
   });
   const ca = await readFile(runtime.paths.caPem, 'utf8');
   const token: TestHub['token'] = (policy = 'iothubowner', options = {}) => {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { OUTPOST_VERSION } from '../version';
 import { registerAuditCommand } from './audit-command';
 import { registerC2dCommand } from './c2d-command';
 import { registerConfigCommand } from './config-command';
@@ -21,7 +22,7 @@ import { registerUserCommand } from './user-command';
 export function createProgram(): Command {
   const program = new Command('outpost')
     .description('Outpost: an edge-first IoT device-management hub that speaks the Azure IoT Hub protocols')
-    .version('0.1.0')
+    .version(OUTPOST_VERSION)
     .showHelpAfterError('(run with --help for usage)');
   registerStartCommand(program);
   registerPolicyCommand(program);

@@ -2,10 +2,12 @@ import { type Hub, HubError, type Logger } from '@outpost/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { HubMetrics } from '../metrics/hub-metrics';
 import type { TelemetryOutbox } from '../outbox';
+import { OUTPOST_VERSION } from '../version';
 import { accessLog } from './access-log';
 import type { AuthOptions } from './auth';
 import { sendError } from './error-map';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { operatorUiRouter } from './operator-ui';
 import { requireApiVersion } from './request-guards';
 import { auditRouter } from './routes/audit';
 import { c2dRouter } from './routes/c2d';
@@ -16,6 +18,7 @@ import { fleetExportRouter } from './routes/fleet-export';
 import { fleetImportsRouter } from './routes/fleet-imports';
 import { fleetLifecycleRouter } from './routes/fleet-lifecycle';
 import { fleetOperationsRouter } from './routes/fleet-operations';
+import { type HubInfoSource, hubInfoRouter } from './routes/hub-info';
 import { jobsRouter } from './routes/jobs';
 import { loginRouter } from './routes/login';
 import { methodsRouter } from './routes/methods';
@@ -42,6 +45,10 @@ export interface HttpAppOptions {
   shutdown?: AbortSignal;
   /** The hub's metrics, served as `GET /metrics` when given. */
   metrics?: HubMetrics;
+  /** Serves `GET /api/v1/hub` and the CA download when given. */
+  hubInfo?: HubInfoSource;
+  /** The operator UI's built files (default renderer/dist); `false` serves no UI. */
+  uiDir?: string | false;
 }
 
 /** Builds the express app of the hub's HTTPS API; it never calls listen(). */
@@ -61,10 +68,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // Public like /health: it describes the API, it reveals nothing about the hub's data.
   let openApi: unknown;
   app.get('/api/openapi.json', (_req, res) => {
-    openApi ??= buildOpenApiDocument({ version: '0.1.0' });
+    openApi ??= buildOpenApiDocument({ version: OUTPOST_VERSION });
     res.json(openApi);
   });
   if (options.metrics) app.use(metricsRouter(options.metrics, auth));
+  // The operator UI: static files, public like /health (they hold no data; the API is guarded).
+  if (options.uiDir !== false) app.use(operatorUiRouter(options.uiDir));
 
   // The IoT Hub-compatible routes sit at the root where IoT Hub has them, and need an api-version.
   app.use(IOT_HUB_PREFIXES, requireApiVersion);
@@ -84,6 +93,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(fleetExportRouter(hub, auth));
   app.use(fleetLifecycleRouter(hub, auth));
   app.use(fleetOperationsRouter(hub, auth));
+  if (options.hubInfo) app.use(hubInfoRouter(hub, auth, options.hubInfo));
   app.use(eventsRouter({ hub, auth, logger, ...(options.shutdown ? { shutdown: options.shutdown } : {}) }));
   if (options.telemetry) {
     app.use(

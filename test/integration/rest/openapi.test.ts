@@ -72,6 +72,7 @@ describe('GET /api/openapi.json', () => {
       logger: silentLogger,
       telemetry: hub.runtime.telemetry,
       metrics: hub.runtime.metrics,
+      hubInfo: { caPemPath: hub.runtime.paths.caPem, describe: () => Promise.reject(new Error('unused')) },
     }) as unknown as { router: { stack: Layer[] } };
     const routes = registeredRoutes(app.router.stack);
     expect(routes.length).toBeGreaterThan(30);

@@ -29,7 +29,9 @@ export interface RouteSpec {
     | 'configurations'
     | 'c2d'
     | 'operators'
-    | 'observability';
+    | 'observability'
+    | 'hub'
+    | 'ui';
   auth: RouteAuth;
   /** IoT Hub-compatible routes need `?api-version=`. */
   apiVersion?: boolean;

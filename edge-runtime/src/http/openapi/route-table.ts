@@ -4,6 +4,7 @@
  */
 import { bulkEntrySchema, changeSchema, deviceInputSchema, twinPatchSchema } from '@outpost/core';
 import { z } from 'zod';
+import { APP_ROUTES } from './app-routes';
 import { FLEET_ROUTES } from './fleet-routes';
 import { connect, type RouteSpec, read, write } from './route-spec';
 
@@ -19,7 +20,10 @@ const methodInvocation = z.object({
   connectTimeoutInSeconds: z.number().int().optional(),
 });
 const methodResult = z.object({ status: z.number().int(), payload: z.unknown() });
-const loginBody = z.object({ username: z.string(), password: z.string() });
+const loginBody = z.union([
+  z.object({ username: z.string(), password: z.string() }),
+  z.object({ oneTimeToken: z.string().describe('A single-use token the hub issued (desktop app), 60 s') }),
+]);
 const sessionBody = z.object({ token: z.string(), expiresAt: z.string() }).loose();
 const c2dBody = z.object({
   body: z.string(),
@@ -418,4 +422,5 @@ export const ROUTES: readonly RouteSpec[] = [
     responses: { 200: { description: 'Event stream', contentType: 'text/event-stream' } },
   },
   ...FLEET_ROUTES,
+  ...APP_ROUTES,
 ];

@@ -1,0 +1,47 @@
+import { useHubEventsStatus } from '../api/events';
+import { SCREENS } from '../screens/registry';
+import { hrefTo, useRoute } from './router';
+import { useSession } from './session';
+
+/** The app frame: navigation in lifecycle order (only what the role may use), the user, the stream state. */
+export function Layout() {
+  const session = useSession();
+  const route = useRoute();
+  const status = useHubEventsStatus();
+  const current = route.segments[0] ?? 'fleet';
+  const screen = SCREENS.find((s) => s.path === current && session.can(s.minRole)) ?? SCREENS[0]!;
+  const Screen = screen.component;
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">Outpost</div>
+        <ul>
+          {SCREENS.filter((s) => s.inNav && session.can(s.minRole)).map((s) => (
+            <li key={s.path}>
+              <a href={hrefTo(s.path)} aria-current={s.path === screen.path ? 'page' : undefined}>
+                {s.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-foot">
+          <div className={`stream stream-${status}`} role="status" aria-live="polite">
+            {status === 'live' ? '● Live' : status === 'connecting' ? '○ Connecting' : '○ Reconnecting'}
+          </div>
+          <div className="user">
+            {session.user.name} <span className="muted">({session.user.role})</span>
+          </div>
+          <button type="button" className="secondary" onClick={() => void session.logout()}>
+            Sign out
+          </button>
+        </div>
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        <Screen key={screen.path} route={{ ...route, segments: route.segments.slice(1) }} />
+      </main>
+    </div>
+  );
+}

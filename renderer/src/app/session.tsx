@@ -1,0 +1,119 @@
+import type { IssuedSession, Role } from '@outpost/core';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createHubClient, type HubApiError, type HubClient } from '../api/http';
+import { desktopBridge } from './desktop-bridge';
+
+const STORAGE_KEY = 'outpost.session';
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** The signed-in operator and the client that calls the hub as them. */
+export interface SessionState {
+  user: { name: string; role: Role };
+  expiresAt: string;
+  client: HubClient;
+  /** True when the signed-in role is at least `role`: what a role cannot do is not offered. */
+  can(role: Role): boolean;
+  logout(): Promise<void>;
+}
+
+interface SessionContextValue {
+  session: SessionState | undefined;
+  /** Why the last session ended (expired, revoked), shown on the sign-in screen. */
+  ended: string | undefined;
+  login(username: string, password: string): Promise<void>;
+  /** Set when the app tried to sign in by itself (desktop embedded mode) and is still at it. */
+  autoSigningIn: boolean;
+}
+
+const SessionContext = createContext<SessionContextValue | undefined>(undefined);
+
+interface Stored {
+  token: string;
+  expiresAt: string;
+  user: { name: string; role: Role };
+  hubUrl: string;
+}
+
+function readStored(): Stored | undefined {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    if (!raw) return undefined;
+    const stored = JSON.parse(raw) as Stored;
+    return Date.parse(stored.expiresAt) > Date.now() ? stored : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Holds the operator session (in sessionStorage: gone with the tab, never in localStorage). */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [stored, setStored] = useState<Stored | undefined>(readStored);
+  const [ended, setEnded] = useState<string>();
+  const [autoSigningIn, setAutoSigningIn] = useState(() => !readStored() && !!desktopBridge());
+
+  const save = useCallback((next: Stored | undefined, why?: string) => {
+    if (next) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+    else sessionStorage.removeItem(STORAGE_KEY);
+    setStored(next);
+    setEnded(why);
+  }, []);
+
+  const issue = useCallback(
+    async (hubUrl: string, body: unknown) => {
+      const issued = await createHubClient(hubUrl).post<IssuedSession>('/api/v1/login', body);
+      save({ token: issued.token, expiresAt: issued.expiresAt, user: issued.user, hubUrl });
+    },
+    [save],
+  );
+
+  // Desktop embedded mode: the app signs in with the one-time token its main process issued.
+  useEffect(() => {
+    const bridge = desktopBridge();
+    if (!autoSigningIn || !bridge) return;
+    bridge
+      .embeddedSession()
+      .then((s) => (s ? issue(s.hubUrl, { oneTimeToken: s.oneTimeToken }) : undefined))
+      .catch((err: Error) => setEnded(`Automatic sign-in failed: ${err.message}`))
+      .finally(() => setAutoSigningIn(false));
+  }, [autoSigningIn, issue]);
+
+  const value = useMemo<SessionContextValue>(() => {
+    let session: SessionState | undefined;
+    if (stored) {
+      const onUnauthorized = (err: HubApiError) => save(undefined, `You were signed out: ${err.message}`);
+      const client = createHubClient(stored.hubUrl, stored.token, onUnauthorized);
+      session = {
+        user: stored.user,
+        expiresAt: stored.expiresAt,
+        client,
+        can: (role) => RANK[stored.user.role] >= RANK[role],
+        logout: async () => {
+          await client.post('/api/v1/logout').catch(() => {});
+          save(undefined);
+        },
+      };
+    }
+    return {
+      session,
+      ended,
+      autoSigningIn,
+      login: (username, password) => issue('', { username, password }),
+    };
+  }, [stored, ended, autoSigningIn, issue, save]);
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+/** The session context; only under {@link SessionProvider}. */
+export function useSessionContext(): SessionContextValue {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error('useSessionContext outside SessionProvider');
+  return ctx;
+}
+
+/** The signed-in session; screens are rendered only when there is one. */
+export function useSession(): SessionState {
+  const { session } = useSessionContext();
+  if (!session) throw new Error('useSession without a session');
+  return session;
+}

@@ -1,0 +1,7 @@
+import { PageHeader } from '../../components/ui';
+import type { ScreenProps } from '../registry';
+
+/** Not built yet: being written (operator-app issue). */
+export function ProvisionScreen(_props: ScreenProps) {
+  return <PageHeader title="Provision" />;
+}

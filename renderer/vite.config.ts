@@ -1,0 +1,18 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/**
+ * The operator UI builds to static files in `dist/`, which every hub serves at `/` and the desktop
+ * app loads from its hub. `npm run dev` proxies the API to a hub given by OUTPOST_HUB_URL.
+ */
+export default defineConfig({
+  plugins: [react()],
+  base: '/',
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1024 },
+  server: {
+    proxy: {
+      '/api': { target: process.env.OUTPOST_HUB_URL ?? 'https://localhost:8443', secure: false },
+      '/devices': { target: process.env.OUTPOST_HUB_URL ?? 'https://localhost:8443', secure: false },
+    },
+  },
+});

@@ -1,0 +1,49 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, type E2eHub, launchBrowser, newContext, screenshot, signIn, startE2eHub } from './harness';
+
+let e2e: E2eHub;
+let browser: Browser;
+
+beforeAll(async () => {
+  [e2e, browser] = await Promise.all([startE2eHub({ devices: 0 }), launchBrowser()]);
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await e2e?.close();
+});
+
+describe('the operator app shell in Chromium', () => {
+  it('refuses a wrong password in place, then signs in and shows the navigation', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(e2e.url);
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/user name or password is wrong/i);
+    await screenshot(page, 'sign-in');
+    await context.close();
+
+    const ctx2 = await newContext(browser);
+    const signedIn = await signIn(ctx2, e2e);
+    const nav = signedIn.getByRole('navigation', { name: 'Main' });
+    for (const label of ['Fleet', 'Provision', 'Configure', 'Monitor', 'Retire', 'Audit', 'Users and roles', 'Hub']) {
+      expect(await nav.getByRole('link', { name: label }).count()).toBe(1);
+    }
+    await signedIn.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await ctx2.close();
+  });
+
+  it('offers a viewer no screen that changes things', async () => {
+    const password = await createUser(e2e, 'vera', 'viewer');
+    const context = await newContext(browser);
+    const page = await signIn(context, e2e, 'vera', password);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Provision' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Retire' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Users and roles' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Fleet' }).count()).toBe(1);
+    await context.close();
+  });
+});
