@@ -30,7 +30,8 @@ export interface E2eHub {
  * sites, simulated over MQTT: configuration, reboot and factory-reset patterns) connects to it.
  */
 export async function startE2eHub(options: { devices?: number; telemetryIntervalSeconds?: number } = {}) {
-  const hub = await startTestHub();
+  // OUTPOST_UI_DIR: a UI built elsewhere (`vite build --outDir`), default renderer/dist.
+  const hub = await startTestHub({}, process.env.OUTPOST_UI_DIR ? { uiDir: process.env.OUTPOST_UI_DIR } : {});
   const devices = options.devices ?? 12;
   const demo =
     devices > 0
