@@ -1,12 +1,28 @@
 import { HubError } from '../errors';
+import { type Logger, silentLogger } from '../ports/logger';
 import type { LoginLimiter } from './login-limiter';
+import type { OneTimeToken, OneTimeTokenStore } from './one-time-token';
 import type { IssuedSession, SessionStore } from './session-store';
 import type { UserService } from './user-service';
 
+/** What a login presents: a user name and password, or a one-time token issued for a user. */
+export type LoginInput =
+  | { name: unknown; password: unknown; clientIp: string }
+  | { oneTimeToken: unknown; clientIp: string };
+
 /** Password checks of operators, rate limited per user name and per client address. */
 export interface LoginService {
-  /** Checks the password and issues a token; UNAUTHORIZED or THROTTLED otherwise. */
-  login(input: { name: unknown; password: unknown; clientIp: string }): Promise<IssuedSession>;
+  /**
+   * Checks the password (or uses up the one-time token) and issues a session token; UNAUTHORIZED
+   * or THROTTLED otherwise.
+   */
+  login(input: LoginInput): Promise<IssuedSession>;
+  /**
+   * Issues a single-use token that `login({ oneTimeToken })` exchanges for a session of `userName`
+   * within 60 s (the desktop app signs its own window in to its embedded hub with one). NOT_FOUND
+   * when there is no such user.
+   */
+  issueOneTimeToken(userName: string): OneTimeToken;
   /** Checks a user's current password (before they change it), under the same limits as a login. */
   checkPassword(name: string, password: unknown, clientIp: string): Promise<void>;
   /** Revokes a token; false when it was not valid. */
@@ -15,6 +31,7 @@ export interface LoginService {
 
 // One message for an unknown user and a wrong password: the answer must not tell which.
 const WRONG = 'The user name or password is wrong.';
+const WRONG_TOKEN = 'The one-time token is unknown, used or expired.';
 // Keys are bounded so a flood of huge made-up names cannot bloat the limiter.
 const KEY_CHARS = 128;
 
@@ -28,22 +45,29 @@ export function createLoginService(deps: {
   users: UserService;
   sessions: SessionStore;
   limiter: LoginLimiter;
+  oneTimeTokens: OneTimeTokenStore;
+  logger?: Logger;
 }): LoginService {
-  const { users, sessions, limiter } = deps;
+  const { users, sessions, limiter, oneTimeTokens } = deps;
+  const logger = deps.logger ?? silentLogger;
+
+  const throttleCheck = (keys: readonly string[]) => {
+    const waitMs = limiter.retryAfterMs(keys);
+    if (waitMs > 0) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      throw new HubError('THROTTLED', `Too many failed logins, retry in ${seconds} s.`, {
+        retryAfterSeconds: seconds,
+      });
+    }
+  };
 
   const check = async (nameValue: unknown, passwordValue: unknown, clientIp: string) => {
     if (typeof nameValue !== 'string' || typeof passwordValue !== 'string') {
       throw new HubError('INVALID_ARGUMENT', 'The body must be {"username": "…", "password": "…"}.');
     }
     const keys = loginKeys(nameValue, clientIp);
-    const waitMs = limiter.retryAfterMs(keys);
-    if (waitMs > 0) {
-      // The password is not even checked while throttled: a right guess must look like a wrong one.
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      throw new HubError('THROTTLED', `Too many failed logins, retry in ${seconds} s.`, {
-        retryAfterSeconds: seconds,
-      });
-    }
+    // The password is not even checked while throttled: a right guess must look like a wrong one.
+    throttleCheck(keys);
     // Counted before the (slow) check, so parallel guesses cannot all slip past the limit.
     limiter.fail(keys);
     const user = await users.verify(nameValue, passwordValue);
@@ -55,9 +79,33 @@ export function createLoginService(deps: {
     return user;
   };
 
+  // Tokens are 256 random bits, so guessing is hopeless; the address is still limited like a
+  // password login, so a client spraying tokens is slowed down the same way.
+  const redeem = (tokenValue: unknown, clientIp: string) => {
+    if (typeof tokenValue !== 'string') {
+      throw new HubError('INVALID_ARGUMENT', 'The body must be {"oneTimeToken": "…"}.');
+    }
+    const keys = loginKeys('', clientIp).slice(1);
+    throttleCheck(keys);
+    limiter.fail(keys);
+    const name = oneTimeTokens.consume(tokenValue);
+    const user = name === undefined ? undefined : users.get(name);
+    if (!user) throw new HubError('UNAUTHORIZED', WRONG_TOKEN);
+    limiter.forgive(keys);
+    logger.info('operator signed in with a one-time token', { user: user.name });
+    return user;
+  };
+
   return {
-    async login({ name, password, clientIp }) {
-      return sessions.issue(await check(name, password, clientIp));
+    async login(input) {
+      if ('oneTimeToken' in input) return sessions.issue(redeem(input.oneTimeToken, input.clientIp));
+      return sessions.issue(await check(input.name, input.password, input.clientIp));
+    },
+    issueOneTimeToken(userName) {
+      if (!users.get(userName)) throw new HubError('NOT_FOUND', `No user named ${userName}.`);
+      const issued = oneTimeTokens.issue(userName);
+      logger.info('one-time login token issued', { user: userName, expiresAt: issued.expiresAt });
+      return issued;
     },
     async checkPassword(name, password, clientIp) {
       await check(name, password, clientIp);

@@ -4,6 +4,7 @@ import type { Logger } from '../ports/logger';
 import type { StorePort, StoreSnapshot } from '../ports/store';
 import { createLoginLimiter, type LoginLimiter } from './login-limiter';
 import { createLoginService, type LoginService } from './login-service';
+import { createOneTimeTokenStore } from './one-time-token';
 import { createSessionStore, SESSIONS, type SessionStore } from './session-store';
 import { createUserService, type UserService } from './user-service';
 import { USERS } from './user-store';
@@ -52,5 +53,11 @@ export async function createOperatorAccounts(deps: {
     });
   });
   const limiter = createLoginLimiter({ clock });
-  return { users, sessions, limiter, logins: createLoginService({ users, sessions, limiter }) };
+  const oneTimeTokens = createOneTimeTokenStore({ clock });
+  return {
+    users,
+    sessions,
+    limiter,
+    logins: createLoginService({ users, sessions, limiter, oneTimeTokens, logger }),
+  };
 }

@@ -51,6 +51,7 @@ export function registerStartCommand(program: Command): void {
       });
       const out = (line = '') => process.stdout.write(`${line}\n`);
       out(`Outpost hub ${runtime.hub.hubId} is running.`);
+      out(`  Operator UI ${runtime.urls.https}/  (open it in a browser; sign in as admin)`);
       out(`  HTTPS API   ${runtime.urls.https}  (HostName=${config.hostName})`);
       out(`  Health      ${runtime.urls.health}`);
       out(`  MQTT (TLS)  ${runtime.urls.mqtts}  (devices: GatewayHostName=<this host>:<port>)`);

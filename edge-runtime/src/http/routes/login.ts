@@ -18,7 +18,10 @@ function noStore(res: Response): Response {
   return res.set('cache-control', 'no-store');
 }
 
-/** `POST /api/v1/login`, `POST /api/v1/logout`, `GET /api/v1/session`: operator sessions. */
+/**
+ * `POST /api/v1/login` (a password or a one-time token), `POST /api/v1/logout`,
+ * `GET /api/v1/session`: operator sessions.
+ */
 export function loginRouter(hub: Hub, auth: AuthOptions): Router {
   const router = Router();
 
@@ -27,11 +30,13 @@ export function loginRouter(hub: Hub, auth: AuthOptions): Router {
     jsonBody(),
     handle(async (req, res) => {
       const body = objectBody(req.body);
-      const session = await hub.logins.login({
-        name: body.username,
-        password: body.password,
-        clientIp: clientAddress(req),
-      });
+      const clientIp = clientAddress(req);
+      // `{"oneTimeToken": "…"}` is the other body: a single-use token the hub issued (desktop app).
+      const session = await hub.logins.login(
+        body.oneTimeToken !== undefined
+          ? { oneTimeToken: body.oneTimeToken, clientIp }
+          : { name: body.username, password: body.password, clientIp },
+      );
       noStore(res).json(session);
     }),
   );
