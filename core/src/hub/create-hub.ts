@@ -1,4 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { ALERT_RULES } from '../alerts/alert-rule';
+import { type AlertService, createAlertService } from '../alerts/alert-service';
 import { createDefaultPolicies, type SharedAccessPolicy } from '../auth';
 import { C2D } from '../c2d/c2d-message';
 import { type C2dService, createC2dService } from '../c2d/c2d-service';
@@ -12,6 +14,7 @@ import type { Actor, Change, ChangeKind } from '../contracts/change';
 import { createEventBus, type EventBus } from '../events/event-bus';
 import { type ChangeFeed, createChangeFeed } from '../feed/change-feed';
 import { createHlc } from '../feed/hlc';
+import { type ConnectionSampler, createConnectionSampler } from '../fleet/connection-history';
 import { createFleetService, type FleetService } from '../fleet/fleet-service';
 import { type ConnectionStateService, createConnectionState } from '../gateway/connection-state';
 import type { GatewayEvents } from '../gateway/gateway-events';
@@ -83,7 +86,7 @@ export interface Hub {
   readonly users: UserService;
   /** Operator bearer tokens (`POST /api/v1/login`). */
   readonly sessions: SessionStore;
-  /** Rate-limited password checks that issue operator tokens. */
+  /** Rate-limited password (or one-time token) checks that issue operator tokens. */
   readonly logins: LoginService;
   readonly clock: Clock;
   /** Runs an IoT Hub query (query-language.md) with paging. */
@@ -108,6 +111,10 @@ export interface Hub {
   readonly jobs: JobService;
   /** Fleet operations (`/api/v1/imports`, device operations, summary, archive, lifecycle). */
   readonly fleet: FleetService;
+  /** Alert rules (`/api/v1/alerts`): saved twin conditions with a count threshold. */
+  readonly alerts: AlertService;
+  /** The connected-device count over time, sampled in memory (`/api/v1/fleet/connections/history`). */
+  readonly connectionHistory: ConnectionSampler;
   /** Stops accepting work and closes the store. */
   close(): Promise<void>;
 }
@@ -241,6 +248,20 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     collections: snapshot.collections,
   });
 
+  const alerts = createAlertService({
+    store,
+    clock,
+    initial: snapshot.collections.get(ALERT_RULES)?.values(),
+    twins: () => source.devices(),
+  });
+  const connectionHistory = createConnectionSampler({ clock });
+  events.on('deviceConnected', 'connection-history', (e) => {
+    if (e.moduleId === undefined) connectionHistory.connected(e.deviceId);
+  });
+  events.on('deviceDisconnected', 'connection-history', (e) => {
+    if (e.moduleId === undefined) connectionHistory.disconnected(e.deviceId);
+  });
+
   return {
     hubId,
     isNew: !meta,
@@ -262,9 +283,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     configurations,
     jobs,
     fleet,
+    alerts,
+    connectionHistory,
     query,
     bulk: async (body, actor) => applyBulk(parseBulkRequest(body), { registry, twins }, actor),
     close: async () => {
+      connectionHistory.close();
       c2d.close();
       await configurations.close();
       // Before the store closes: finished rows still batched are written.

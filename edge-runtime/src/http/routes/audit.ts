@@ -5,9 +5,10 @@ import { handle } from '../request-guards';
 import { requireRole } from '../require-role';
 
 /**
- * `GET /api/v1/audit?deviceId=&actor=&kind=&since=&until=&afterSeq=&limit=`: who did what, when,
- * to which record, read from the retained change feed, oldest first, in pages of at most 500 with
- * a `nextAfterSeq` cursor. Viewers and SAS policies with RegistryRead may read it; changes to
+ * `GET /api/v1/audit?deviceId=&actor=&kind=&since=&until=&text=&afterSeq=&limit=`: who did what,
+ * when, to which record, read from the retained change feed, oldest first, in pages of at most 500
+ * with a `nextAfterSeq` cursor; `order=newest` pages backwards with `beforeSeq`/`nextBeforeSeq`.
+ * `text` matches words in the kind, record, actor and patch. Viewers and SAS policies with RegistryRead may read it; changes to
  * operator accounts are shown to admins only.
  */
 export function auditRouter(hub: Hub, auth: AuthOptions): Router {

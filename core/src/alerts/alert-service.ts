@@ -1,0 +1,80 @@
+/**
+ * The hub's alert rules, persisted through the store port (one document per rule, like the
+ * subscription intents: operator settings, not device records, so they do not go through the
+ * change feed) and evaluated on demand over the twins.
+ */
+import type { Actor } from '../contracts/change';
+import { HubError } from '../errors';
+import type { Clock } from '../ports/clock';
+import type { StorePort } from '../ports/store';
+import { type AlertsNow, evaluateAlerts } from './alert-evaluation';
+import {
+  ALERT_RULES,
+  type AlertRule,
+  MAX_ALERT_RULES,
+  parseAlertRuleId,
+  parseAlertRuleInput,
+} from './alert-rule';
+
+/** Alert rules: reads are synchronous, writes resolve once durable. */
+export interface AlertService {
+  /** Every rule, by id. */
+  list(): AlertRule[];
+  get(id: string): AlertRule | undefined;
+  /** Creates or replaces a rule from a PUT body; `created` tells which. */
+  put(id: string, body: unknown, actor: Actor): Promise<{ rule: AlertRule; created: boolean }>;
+  /** Deletes a rule; an unknown id is NOT_FOUND. */
+  remove(id: string): Promise<void>;
+  /** Every rule evaluated now. */
+  evaluate(): AlertsNow;
+}
+
+/** Creates the service over the rule documents loaded at start. */
+export function createAlertService(deps: {
+  store: StorePort;
+  clock: Clock;
+  initial: Iterable<unknown> | undefined;
+  /** The twin documents of every device, as queries see them. */
+  twins: () => Iterable<Record<string, unknown>>;
+}): AlertService {
+  const rules = new Map<string, AlertRule>();
+  for (const doc of deps.initial ?? []) {
+    const rule = doc as AlertRule;
+    if (rule && typeof rule.id === 'string') rules.set(rule.id, rule);
+  }
+  const sorted = () => [...rules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  return {
+    list: () => sorted().map((r) => structuredClone(r)),
+    get: (id) => {
+      const rule = rules.get(id);
+      return rule ? structuredClone(rule) : undefined;
+    },
+    async put(id, body, actor) {
+      const ruleId = parseAlertRuleId(id);
+      if (!body || typeof body !== 'object' || Array.isArray(body)) {
+        throw new HubError('INVALID_FORMAT', 'The body must be a JSON object describing the rule.');
+      }
+      const input = parseAlertRuleInput(body as Record<string, unknown>);
+      const created = !rules.has(ruleId);
+      if (created && rules.size >= MAX_ALERT_RULES) {
+        throw new HubError('INVALID_ARGUMENT', `The hub keeps at most ${MAX_ALERT_RULES} alert rules.`);
+      }
+      const rule: AlertRule = {
+        id: ruleId,
+        ...input,
+        updatedAt: new Date(deps.clock.now()).toISOString(),
+        updatedBy: actor,
+      };
+      await deps.store.commit({ writes: [{ collection: ALERT_RULES, id: ruleId, doc: rule }] });
+      rules.set(ruleId, rule);
+      return { rule: structuredClone(rule), created };
+    },
+    async remove(id) {
+      if (!rules.has(id)) throw new HubError('NOT_FOUND', `No alert rule ${id}.`);
+      await deps.store.commit({ writes: [{ collection: ALERT_RULES, id, doc: null }] });
+      rules.delete(id);
+    },
+    evaluate: () => evaluateAlerts(sorted(), deps.twins(), deps.clock.now()),
+  };
+}
