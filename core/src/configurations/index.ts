@@ -6,5 +6,6 @@ export * from './configuration-input';
 export * from './configuration-queries';
 export * from './configuration-record';
 export * from './configuration-service';
+export * from './configuration-test-queries';
 export * from './desired-content';
 export * from './twin-plan';

@@ -1,2 +1,3 @@
 export * from './change';
 export * from './device';
+export * from './operator-api';

@@ -11,6 +11,7 @@ import { operatorUiRouter } from './operator-ui';
 import { requireApiVersion } from './request-guards';
 import { auditRouter } from './routes/audit';
 import { c2dRouter } from './routes/c2d';
+import { configurationTestQueriesRouter } from './routes/configuration-test-queries';
 import { configurationsRouter } from './routes/configurations';
 import { devicesRouter } from './routes/devices';
 import { eventsRouter } from './routes/events';
@@ -23,6 +24,7 @@ import { jobsRouter } from './routes/jobs';
 import { loginRouter } from './routes/login';
 import { methodsRouter } from './routes/methods';
 import { metricsRouter } from './routes/metrics';
+import { monitorRouter } from './routes/monitor';
 import { queryRouter } from './routes/query';
 import { telemetryStreamRouter } from './routes/telemetry-stream';
 import { twinsRouter } from './routes/twins';
@@ -84,6 +86,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(c2dRouter(hub, auth));
   app.use(jobsRouter(hub, auth));
   app.use(configurationsRouter(hub, auth));
+  app.use(configurationTestQueriesRouter(hub, auth));
   // Operators: sessions, accounts, the audit trail and the live event stream.
   app.use(loginRouter(hub, auth));
   app.use(usersRouter(hub, auth));
@@ -93,6 +96,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(fleetExportRouter(hub, auth));
   app.use(fleetLifecycleRouter(hub, auth));
   app.use(fleetOperationsRouter(hub, auth));
+  app.use(monitorRouter(hub, auth));
   if (options.hubInfo) app.use(hubInfoRouter(hub, auth, options.hubInfo));
   app.use(eventsRouter({ hub, auth, logger, ...(options.shutdown ? { shutdown: options.shutdown } : {}) }));
   if (options.telemetry) {

@@ -29,7 +29,10 @@ export interface ApiResponse<T> {
 
 /** Options of one request. */
 export interface RequestOptions {
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is with its content type (a CSV upload), instead of `body`. */
+  raw?: { text: string; contentType: string };
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -93,7 +96,10 @@ export function createHubClient(
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
-    if (options.body !== undefined) {
+    if (options.raw) {
+      headers['content-type'] = options.raw.contentType;
+      body = options.raw.text;
+    } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }

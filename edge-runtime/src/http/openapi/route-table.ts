@@ -5,7 +5,9 @@
 import { bulkEntrySchema, changeSchema, deviceInputSchema, twinPatchSchema } from '@outpost/core';
 import { z } from 'zod';
 import { APP_ROUTES } from './app-routes';
+import { CONFIGURATION_ROUTES } from './configuration-routes';
 import { FLEET_ROUTES } from './fleet-routes';
+import { MONITOR_ROUTES } from './monitor-routes';
 import { connect, type RouteSpec, read, write } from './route-spec';
 
 export type { RouteAuth, RouteSpec } from './route-spec';
@@ -37,7 +39,12 @@ const c2dBody = z.object({
   ack: z.string().optional(),
 });
 const auditPage = z
-  .object({ entries: z.array(changeSchema.partial().loose()), nextAfterSeq: z.number().optional() })
+  .object({
+    items: z.array(changeSchema.partial().loose()),
+    nextAfterSeq: z.number().nullable(),
+    nextBeforeSeq: z.number().nullable().optional().describe('order=newest only'),
+    firstRetainedSeq: z.number(),
+  })
   .loose();
 
 /** The route table. */
@@ -398,7 +405,8 @@ export const ROUTES: readonly RouteSpec[] = [
   {
     method: 'get',
     path: '/api/v1/audit',
-    summary: 'Audit trail (?deviceId=&actor=&kind=&since=&until=&afterSeq=&limit=)',
+    summary:
+      'Audit trail (?deviceId=&actor=&kind=&since=&until=&text=&order=oldest|newest&afterSeq=&beforeSeq=&limit=)',
     tag: 'observability',
     auth: { kind: 'role', role: 'viewer', sasRight: 'RegistryRead' },
     responses: { 200: { description: 'A page of audit entries', schema: auditPage } },
@@ -416,11 +424,14 @@ export const ROUTES: readonly RouteSpec[] = [
   {
     method: 'get',
     path: '/api/v1/telemetry/stream',
-    summary: 'Server-Sent Events: device telemetry from the outbox (?from=, Last-Event-ID)',
+    summary:
+      'Server-Sent Events: device telemetry from the outbox (?from=, ?deviceId=, Last-Event-ID; ?access_token= for EventSource)',
     tag: 'observability',
     auth: connect,
     responses: { 200: { description: 'Event stream', contentType: 'text/event-stream' } },
   },
   ...FLEET_ROUTES,
+  ...MONITOR_ROUTES,
   ...APP_ROUTES,
+  ...CONFIGURATION_ROUTES,
 ];
