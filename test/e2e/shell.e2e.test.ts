@@ -1,6 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, type E2eHub, launchBrowser, newContext, screenshot, signIn, startE2eHub } from './harness';
+import {
+  createUser,
+  type E2eHub,
+  launchBrowser,
+  newContext,
+  screenshot,
+  signIn,
+  startE2eHub,
+} from './harness';
 
 let e2e: E2eHub;
 let browser: Browser;
@@ -28,7 +36,16 @@ describe('the operator app shell in Chromium', () => {
     const ctx2 = await newContext(browser);
     const signedIn = await signIn(ctx2, e2e);
     const nav = signedIn.getByRole('navigation', { name: 'Main' });
-    for (const label of ['Fleet', 'Provision', 'Configure', 'Monitor', 'Retire', 'Audit', 'Users and roles', 'Hub']) {
+    for (const label of [
+      'Fleet',
+      'Provision',
+      'Configure',
+      'Monitor',
+      'Retire',
+      'Audit',
+      'Users and roles',
+      'Hub',
+    ]) {
       expect(await nav.getByRole('link', { name: label }).count()).toBe(1);
     }
     await signedIn.getByRole('status').filter({ hasText: 'Live' }).waitFor();

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { TelemetryEvent } from '@outpost/core';
 import type { Command } from 'commander';
-import type { TelemetryEvent } from '../http/routes/telemetry-stream';
 import {
   readEventStream,
   resolveConnection,

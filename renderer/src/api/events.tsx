@@ -1,4 +1,5 @@
 import type { AuditEntry, ChangeKind, ConnectionEvent } from '@outpost/core';
+import { changeKindSchema } from '@outpost/core/contracts';
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
 import { useSession } from '../app/session';
 
@@ -17,27 +18,8 @@ interface EventsContextValue {
 
 const EventsContext = createContext<EventsContextValue | undefined>(undefined);
 
-const CHANGE_KINDS: ChangeKind[] = [
-  'deviceCreated',
-  'deviceUpdated',
-  'deviceDeleted',
-  'twinTagsChanged',
-  'twinDesiredChanged',
-  'twinReportedChanged',
-  'policyKeysChanged',
-  'jobCreated',
-  'jobUpdated',
-  'jobDevicesUpdated',
-  'configurationCreated',
-  'configurationUpdated',
-  'configurationDeleted',
-  'twinConfigurationsChanged',
-  'userCreated',
-  'userRoleChanged',
-  'userPasswordChanged',
-  'userDeleted',
-  'deviceOperationInvoked',
-];
+// Every kind of the feed, from the contract itself: a kind added to core reaches the UI unasked.
+const CHANGE_KINDS: readonly ChangeKind[] = changeKindSchema.options;
 
 /**
  * One EventSource on `GET /api/v1/events` for the whole app; screens subscribe to it. A dropped

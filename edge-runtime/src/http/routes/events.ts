@@ -52,9 +52,10 @@ function startAfter(req: Request, hub: Hub): number {
  * change kind, id = seq, data = the audit entry) plus live `deviceConnected`/`deviceDisconnected`
  * events without an id (they are not in the feed, so a resume does not replay them).
  *
- * Browsers' EventSource cannot send an Authorization header, so this route (and only this one)
- * also takes the operator token as `?access_token=`. URLs end up in proxy logs and history, which
- * is why the form is limited to the one route a browser cannot reach otherwise, and tokens expire.
+ * Browsers' EventSource cannot send an Authorization header, so this route (and the telemetry
+ * stream, the only other one) also takes the operator token as `?access_token=`. URLs end up in
+ * proxy logs and history, which is why the form is limited to the routes a browser cannot reach
+ * otherwise, and tokens expire.
  */
 export function eventsRouter(options: EventsStreamOptions): Router {
   const { hub, logger, shutdown } = options;

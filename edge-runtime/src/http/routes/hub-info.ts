@@ -1,25 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { Hub } from '@outpost/core';
+import type { Hub, HubInfo } from '@outpost/core';
 import { Router } from 'express';
 import type { AuthOptions } from '../auth';
 import { handle } from '../request-guards';
 import { requireRole } from '../require-role';
-
-/** What `GET /api/v1/hub` tells an operator about the hub they are signed in to. */
-export interface HubInfo {
-  hubId: string;
-  version: string;
-  hostName: string;
-  hostAliases: string[];
-  ports: { https: number; mqtts: number; mqttPlain?: number };
-  /** The endpoints devices and back ends use. */
-  urls: { https: string; mqtts: string; mqttWs: string };
-  startedAt: string;
-  devices: number;
-  lastSeq: number;
-  store: { bytes: number; lastSeq: number };
-  telemetryQueue: { bytes: number; budgetBytes: number; records: number; dropped: number };
-}
 
 /** What the route reads; the runtime provides it once its listeners are up. */
 export interface HubInfoSource {

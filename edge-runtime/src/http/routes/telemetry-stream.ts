@@ -1,9 +1,10 @@
 import { isUtf8 } from 'node:buffer';
-import { HubError, type Logger } from '@outpost/core';
+import { HubError, type Logger, type TelemetryEvent } from '@outpost/core';
 import { type Request, type Response, Router } from 'express';
 import { followOutbox, type OutboxRecord, type TelemetryOutbox } from '../../outbox';
-import { type AuthOptions, requireRight } from '../auth';
+import type { AuthOptions } from '../auth';
 import { sendError } from '../error-map';
+import { requireRole } from '../require-role';
 
 /** What the telemetry stream is built from. */
 export interface TelemetryStreamOptions {
@@ -14,19 +15,6 @@ export interface TelemetryStreamOptions {
   shutdown?: AbortSignal;
   /** Comment lines keep idle proxies and clients from closing a quiet stream. Default 15 s. */
   heartbeatMs?: number;
-}
-
-/** One telemetry message as a stream event's `data`. */
-export interface TelemetryEvent {
-  seq: number;
-  deviceId: string;
-  moduleId?: string;
-  enqueuedTime: string;
-  systemProperties: Record<string, string>;
-  properties: Record<string, string>;
-  /** UTF-8 text when the body is valid UTF-8, base64 otherwise. */
-  body: string;
-  bodyEncoding: 'utf8' | 'base64';
 }
 
 /** The event data of a record. */
@@ -77,11 +65,16 @@ function drained(res: Response): Promise<void> {
   });
 }
 
-/** `GET /api/v1/telemetry/stream?deviceId=…&from=…`: the outbox as Server-Sent Events, one per message, `id` = seq. */
+/**
+ * `GET /api/v1/telemetry/stream?deviceId=…&from=…`: the outbox as Server-Sent Events, one per message, `id` = seq.
+ * A SAS policy needs ServiceConnect; an operator needs viewer. Like the change feed's stream, it also
+ * takes the operator token as `?access_token=`, because a browser's EventSource cannot send headers.
+ */
 export function telemetryStreamRouter(options: TelemetryStreamOptions): Router {
   const { outbox, logger, shutdown } = options;
   const router = Router();
-  router.get('/api/v1/telemetry/stream', requireRight(options.auth, 'ServiceConnect'), (req, res) => {
+  const guard = requireRole(options.auth, 'viewer', { sasRight: 'ServiceConnect', queryToken: true });
+  router.get('/api/v1/telemetry/stream', guard, (req, res) => {
     let fromSeq: number;
     try {
       fromSeq = startSeq(req, outbox);
