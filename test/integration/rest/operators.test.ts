@@ -210,6 +210,20 @@ describe('role × operation', () => {
     expect(await viewer('PUT', '/jobs/v2/job-x', { jobId: 'job-x' })).toBe(401);
   });
 
+  it('hides device keys from a viewer, but not from an operator or a RegistryRead policy', async () => {
+    const keysOf = async (res: Promise<{ json: unknown }>) =>
+      ((await res).json as { authentication: { symmetricKey: { primaryKey: string | null } } }).authentication
+        .symmetricKey.primaryKey;
+    const get = (token: string) => operatorCall(hub, { method: 'GET', path: '/devices/m-dev', token });
+    expect(await keysOf(get(tokens.viewer))).toBeNull();
+    expect(await keysOf(get(tokens.operator))).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(await keysOf(hub.call('GET', '/devices/m-dev', { policy: 'registryRead' }))).toMatch(/=$/);
+    const list = await operatorCall(hub, { method: 'GET', path: '/devices', token: tokens.viewer });
+    const listed = list.json as { authentication: { symmetricKey: { primaryKey: string | null } } }[];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((d) => d.authentication.symmetricKey.primaryKey === null)).toBe(true);
+  });
+
   it('keeps SAS policies working as before, and refuses them on the users API', async () => {
     expect((await hub.call('GET', '/devices/m-dev', { policy: 'registryRead' })).status).toBe(200);
     expect((await hub.call('PUT', '/devices/sas-dev', { policy: 'registryRead', body: {} })).status).toBe(

@@ -1,4 +1,5 @@
-import { type BulkFailure, type Hub, HubError, parseIfMatch } from '@outpost/core';
+import { type BulkFailure, type DeviceIdentity, type Hub, HubError, parseIfMatch } from '@outpost/core';
+import type { Response } from 'express';
 import { Router } from 'express';
 import { type AuthOptions, callerOf, requireRight } from '../auth';
 import { httpErrors } from '../error-map';
@@ -23,7 +24,7 @@ export function devicesRouter(hub: Hub, auth: AuthOptions): Router {
     read,
     handle((req, res) => {
       const top = req.query.top === undefined ? undefined : Number(req.query.top);
-      res.json(hub.registry.list(Number.isFinite(top) ? top : undefined));
+      res.json(hub.registry.list(Number.isFinite(top) ? top : undefined).map((d) => forCaller(res, d)));
     }),
   );
 
@@ -42,7 +43,7 @@ export function devicesRouter(hub: Hub, auth: AuthOptions): Router {
     '/devices/:id',
     read,
     handle((req, res) => {
-      res.json(hub.registry.get(req.params.id as string));
+      res.json(forCaller(res, hub.registry.get(req.params.id as string)));
     }),
   );
 
@@ -84,6 +85,20 @@ export function devicesRouter(hub: Hub, auth: AuthOptions): Router {
   );
 
   return router;
+}
+
+/**
+ * What a reader sees of an identity. A SAS policy with RegistryRead gets the keys, as IoT Hub gives
+ * them; an operator signed in as a viewer does not: the keys let anyone act as the device, and the
+ * viewer role is meant to change nothing. Operators and admins see them (the connection-string
+ * route needs operator too).
+ */
+function forCaller(res: Response, device: DeviceIdentity): DeviceIdentity {
+  if (callerOf(res).user?.role !== 'viewer') return device;
+  return {
+    ...device,
+    authentication: { ...device.authentication, symmetricKey: { primaryKey: null, secondaryKey: null } },
+  };
 }
 
 /** The BulkRegistryOperationResult body (service-api.md §2.1). */
