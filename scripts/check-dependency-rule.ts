@@ -111,6 +111,19 @@ function check(
   return undefined;
 }
 
+/**
+ * The text that says whether an import is type-only: for `… from 'x'` the whole statement from its
+ * `import`/`export` keyword (a formatter splits `import type { A, B } from 'x'` over several lines,
+ * and `type` is on the first), otherwise the line of the `import`/`require` call.
+ */
+export function statementOf(text: string, matchAt: number): string {
+  const before = text.slice(0, matchAt);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  if (!text.startsWith('from', matchAt)) return text.slice(lineStart, matchAt + 8);
+  const start = Math.max(before.lastIndexOf('\nimport'), before.lastIndexOf('\nexport'), -1) + 1;
+  return text.slice(start, matchAt);
+}
+
 /** Every import in the workspace packages under `root` that breaks the dependency rule. */
 export function findViolations(root: string): Violation[] {
   const violations: Violation[] = [];
@@ -119,8 +132,7 @@ export function findViolations(root: string): Violation[] {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(IMPORT_RE)) {
         const specifier = m[1]!;
-        const lineStart = text.lastIndexOf('\n', m.index) + 1;
-        const isTypeOnly = /^\s*(import|export)\s+type\b/.test(text.slice(lineStart, m.index + m[0].length));
+        const isTypeOnly = /^\s*(import|export)\s+type\b/.test(statementOf(text, m.index));
         const reason = check(root, pkg, file, specifier, isTypeOnly);
         if (!reason) continue;
         const line = text.slice(0, m.index).split('\n').length;

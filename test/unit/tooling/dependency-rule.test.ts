@@ -51,4 +51,13 @@ describe('dependency rule check', () => {
     });
     expect(findViolations(root)).toEqual([]);
   });
+
+  it('reads `import type` of a statement split over lines, and flags a value import after it', () => {
+    const root = tree({
+      'renderer/src/a.ts':
+        "import type {\n  Change,\n  Hub,\n} from '@outpost/core';\nimport {\n  createHub,\n} from '@outpost/core';\n",
+    });
+    const found = findViolations(root);
+    expect(found.map((v) => v.line)).toEqual([7]);
+  });
 });
