@@ -63,4 +63,36 @@ describe('the operator app shell in Chromium', () => {
     expect(await nav.getByRole('link', { name: 'Fleet' }).count()).toBe(1);
     await context.close();
   });
+
+  it('lets any role change its own password and stay signed in; the old password stops working', async () => {
+    const old = await createUser(e2e, 'pia', 'viewer');
+    const context = await newContext(browser);
+    const page = await signIn(context, e2e, 'pia', old);
+    await page.getByRole('link', { name: /pia/ }).click();
+    await page.getByRole('heading', { name: 'Your account', level: 1 }).waitFor();
+    await page.getByLabel('Current password').fill(old);
+    await page.getByLabel('New password', { exact: true }).fill('pia-new-password-42');
+    await page.getByLabel('New password again').fill('pia-new-password-4');
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/differ/);
+    await page.getByLabel('New password again').fill('pia-new-password-42');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Your password was changed' }).waitFor();
+    await screenshot(page, 'account');
+    // Still signed in with the fresh token: a screen that calls the API still loads.
+    await page.getByRole('link', { name: 'Hub' }).click();
+    await page.getByText(e2e.hub.runtime.hub.hubId).first().waitFor();
+    await context.close();
+
+    const again = await newContext(browser);
+    const login = await again.newPage();
+    await login.goto(e2e.url);
+    await login.getByLabel('User name').fill('pia');
+    await login.getByLabel('Password').fill(old);
+    await login.getByRole('button', { name: 'Sign in' }).click();
+    await expect(login.getByRole('alert').textContent()).resolves.toMatch(/wrong/i);
+    await again.close();
+    const fresh = await newContext(browser);
+    await signIn(fresh, e2e, 'pia', 'pia-new-password-42');
+    await fresh.close();
+  });
 });

@@ -31,9 +31,13 @@ export function Layout() {
           <div className={`stream stream-${status}`} role="status" aria-live="polite">
             {status === 'live' ? '● Live' : status === 'connecting' ? '○ Connecting' : '○ Reconnecting'}
           </div>
-          <div className="user">
+          <a
+            className="user"
+            href={hrefTo('account')}
+            aria-current={screen.path === 'account' ? 'page' : undefined}
+          >
             {session.user.name} <span className="muted">({session.user.role})</span>
-          </div>
+          </a>
           <button type="button" className="secondary" onClick={() => void session.logout()}>
             Sign out
           </button>

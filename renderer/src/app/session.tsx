@@ -14,6 +14,8 @@ export interface SessionState {
   /** True when the signed-in role is at least `role`: what a role cannot do is not offered. */
   can(role: Role): boolean;
   logout(): Promise<void>;
+  /** Takes over a session the hub issued in place of this one (after an own password change). */
+  adopt(issued: IssuedSession): void;
 }
 
 interface SessionContextValue {
@@ -91,6 +93,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           await client.post('/api/v1/logout').catch(() => {});
           save(undefined);
         },
+        adopt: (issued) =>
+          save({
+            token: issued.token,
+            expiresAt: issued.expiresAt,
+            user: issued.user,
+            hubUrl: stored.hubUrl,
+          }),
       };
     }
     return {

@@ -1,6 +1,7 @@
 import type { Role } from '@outpost/core';
 import type { ComponentType } from 'react';
 import type { Route } from '../app/router';
+import { AccountScreen } from './account/AccountScreen';
 import { AuditScreen } from './audit/AuditScreen';
 import { ConfigureScreen } from './configure/ConfigureScreen';
 import { DeviceScreen } from './device/DeviceScreen';
@@ -37,4 +38,6 @@ export const SCREENS: readonly ScreenEntry[] = [
   { path: 'audit', label: 'Audit', component: AuditScreen, minRole: 'viewer', inNav: true },
   { path: 'users', label: 'Users and roles', component: UsersScreen, minRole: 'admin', inNav: true },
   { path: 'hub', label: 'Hub', component: HubScreen, minRole: 'viewer', inNav: true },
+  // Reached from the user's name at the foot of the navigation.
+  { path: 'account', label: 'Your account', component: AccountScreen, minRole: 'viewer', inNav: false },
 ];

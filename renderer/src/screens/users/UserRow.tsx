@@ -93,7 +93,7 @@ export function UserRow({ user, onChanged }: { user: UserView; onChanged: () => 
         ) : null}
         {self && mode === 'idle' ? (
           <span className="muted small">
-            Your own password is changed with the CLI (<code>outpost user passwd</code>).
+            Change your own password under <a href="#/account">Your account</a>.
           </span>
         ) : null}
         {mode === 'password' ? (
