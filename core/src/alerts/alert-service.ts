@@ -1,12 +1,12 @@
 /**
- * The hub's alert rules, persisted through the store port (one document per rule, like the
- * subscription intents: operator settings, not device records, so they do not go through the
- * change feed) and evaluated on demand over the twins.
+ * The hub's alert rules: one document per rule, written with a change of the feed (`alertRuleSaved`,
+ * `alertRuleDeleted`) so every edit is in the audit trail with its operator, and evaluated on
+ * demand over the twins.
  */
 import type { Actor } from '../contracts/change';
 import { HubError } from '../errors';
+import type { ChangeFeed } from '../feed/change-feed';
 import type { Clock } from '../ports/clock';
-import type { StorePort } from '../ports/store';
 import { type AlertsNow, evaluateAlerts } from './alert-evaluation';
 import {
   ALERT_RULES,
@@ -24,14 +24,14 @@ export interface AlertService {
   /** Creates or replaces a rule from a PUT body; `created` tells which. */
   put(id: string, body: unknown, actor: Actor): Promise<{ rule: AlertRule; created: boolean }>;
   /** Deletes a rule; an unknown id is NOT_FOUND. */
-  remove(id: string): Promise<void>;
+  remove(id: string, actor: Actor): Promise<void>;
   /** Every rule evaluated now. */
   evaluate(): AlertsNow;
 }
 
 /** Creates the service over the rule documents loaded at start. */
 export function createAlertService(deps: {
-  store: StorePort;
+  feed: ChangeFeed;
   clock: Clock;
   initial: Iterable<unknown> | undefined;
   /** The twin documents of every device, as queries see them. */
@@ -66,13 +66,25 @@ export function createAlertService(deps: {
         updatedAt: new Date(deps.clock.now()).toISOString(),
         updatedBy: actor,
       };
-      await deps.store.commit({ writes: [{ collection: ALERT_RULES, id: ruleId, doc: rule }] });
+      await deps.feed.append({
+        kind: 'alertRuleSaved',
+        actor,
+        id: ruleId,
+        patch: input,
+        writes: [{ collection: ALERT_RULES, id: ruleId, doc: rule }],
+      });
       rules.set(ruleId, rule);
       return { rule: structuredClone(rule), created };
     },
-    async remove(id) {
+    async remove(id, actor) {
       if (!rules.has(id)) throw new HubError('NOT_FOUND', `No alert rule ${id}.`);
-      await deps.store.commit({ writes: [{ collection: ALERT_RULES, id, doc: null }] });
+      await deps.feed.append({
+        kind: 'alertRuleDeleted',
+        actor,
+        id,
+        patch: null,
+        writes: [{ collection: ALERT_RULES, id, doc: null }],
+      });
       rules.delete(id);
     },
     evaluate: () => evaluateAlerts(sorted(), deps.twins(), deps.clock.now()),

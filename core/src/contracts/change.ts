@@ -33,6 +33,9 @@ export const changeKindSchema = z.enum([
   'userDeleted',
   // Fleet operations (core/src/fleet): a reboot or factory reset invoked on one device, with its result.
   'deviceOperationInvoked',
+  // Alert rules (core/src/alerts): operator settings, audited like configurations.
+  'alertRuleSaved',
+  'alertRuleDeleted',
 ]);
 /** What a change did. */
 export type ChangeKind = z.infer<typeof changeKindSchema>;

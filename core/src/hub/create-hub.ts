@@ -249,7 +249,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
 
   const alerts = createAlertService({
-    store,
+    feed,
     clock,
     initial: snapshot.collections.get(ALERT_RULES)?.values(),
     twins: () => source.devices(),

@@ -28,6 +28,7 @@ const GONE = 'audit-gone';
 const TWIN_JOB = 'audit-twin-job';
 const LATER_JOB = 'audit-later-job';
 const CONFIG = 'audit-cfg';
+const ALERT = 'audit-alert';
 const OPS_PASSWORD = 'ops-password-for-audit';
 const TEMP_PASSWORDS = ['temp-password-first', 'temp-password-second'];
 
@@ -46,7 +47,8 @@ type Step =
   | 'reboot the device'
   | 'run a twin job'
   | 'cancel a scheduled job'
-  | 'apply, update and delete a configuration';
+  | 'apply, update and delete a configuration'
+  | 'save and delete an alert rule';
 
 /** An entry that must be in the audit: who made it, about which record. */
 interface Expected {
@@ -113,6 +115,8 @@ const COVERAGE: Partial<Record<ChangeKind, { step: Step; expect: Expected[] }>> 
     step: 'apply, update and delete a configuration',
     expect: [{ actor: configuration, id: DEVICE }],
   },
+  alertRuleSaved: { step: 'save and delete an alert rule', expect: [{ actor: ops, id: ALERT }] },
+  alertRuleDeleted: { step: 'save and delete an alert rule', expect: [{ actor: ops, id: ALERT }] },
 };
 
 /**
@@ -267,6 +271,12 @@ const STEPS: Record<Step, () => Promise<void>> = {
       timeout: 10_000,
       interval: 50,
     });
+  },
+
+  async 'save and delete an alert rule'() {
+    const rule = { name: 'Audit ring', condition: "tags.ring = 'audit'", threshold: 0 };
+    ok(await call('PUT', `/api/v1/alerts/rules/${ALERT}`, rule), 201);
+    ok(await call('DELETE', `/api/v1/alerts/rules/${ALERT}`), 204);
   },
 };
 

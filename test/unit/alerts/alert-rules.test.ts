@@ -117,14 +117,22 @@ describe('alert service', () => {
     await hub.alerts.put('lisbon', { name: 'Lisbon devices', condition: "tags.site = 'lisbon'" }, alice);
     expect(hub.alerts.evaluate()).toMatchObject({ firing: 1, alerts: [{ count: 1, deviceIds: ['d1'] }] });
     await expect(hub.alerts.put('bad id!', { name: 'x', condition: 'true' }, alice)).rejects.toThrow(/id/);
-    await expect(hub.alerts.remove('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(hub.alerts.remove('nope', alice)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await hub.close();
 
     // A new hub over the same store finds the rule again.
     const again = await createHub({ store, clock });
     expect(again.alerts.list().map((r) => r.id)).toEqual(['lisbon']);
-    await again.alerts.remove('lisbon');
+    await again.alerts.remove('lisbon', alice);
     expect(again.alerts.list()).toEqual([]);
+    // Every edit is a change of the feed, with its operator: the audit trail shows them.
+    const changes = (await again.feed.read(0, 100)).filter((c) => c.kind.startsWith('alertRule'));
+    expect(changes.map((c) => [c.kind, c.id, c.actor])).toEqual([
+      ['alertRuleSaved', 'lisbon', alice],
+      ['alertRuleSaved', 'lisbon', alice],
+      ['alertRuleSaved', 'lisbon', alice],
+      ['alertRuleDeleted', 'lisbon', alice],
+    ]);
     await again.close();
   });
 });

@@ -63,7 +63,7 @@ export function monitorRouter(hub: Hub, auth: AuthOptions): Router {
     '/api/v1/alerts/rules/:id',
     write,
     handle(async (req, res) => {
-      await hub.alerts.remove(req.params.id as string);
+      await hub.alerts.remove(req.params.id as string, callerOf(res).actor);
       res.status(204).end();
     }),
   );
