@@ -106,6 +106,26 @@ describe('the Fleet screen', () => {
     await context.close();
   });
 
+  it('says when devices were added or deleted since the list loaded, and refreshes on request', async () => {
+    const context = await newContext(browser);
+    const page = await signIn(context, e2e);
+    await runQuery(page, "tags.site = 'porto'");
+    await expect.poll(() => deviceRows(page).count()).toBe(4);
+    const hub = e2e.hub.runtime.hub;
+    await hub.registry.create({ deviceId: 'late-porto' }, { type: 'user', id: 'admin' });
+    await hub.twins.patch('late-porto', { tags: { site: 'porto' } }, '*', { type: 'user', id: 'admin' });
+    const notice = page.getByRole('status').filter({ hasText: 'added, deleted or retagged' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('1 device was');
+    // The list does not reshuffle by itself; the refresh brings the new device in.
+    expect(await deviceRows(page).count()).toBe(4);
+    await page.getByRole('button', { name: 'Refresh the list' }).click();
+    await expect.poll(() => deviceRows(page).count()).toBe(5);
+    expect(await notice.count()).toBe(0);
+    await hub.registry.delete('late-porto', '*', { type: 'user', id: 'admin' });
+    await context.close();
+  });
+
   it("shows the hub's error for a bad query in place, pointing at the bad part", async () => {
     const context = await newContext(browser);
     const page = await signIn(context, e2e);

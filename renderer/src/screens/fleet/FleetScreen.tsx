@@ -18,6 +18,7 @@ import { deviceColumns, resultColumns } from './columns';
 import { decodeGroupValue, encodeGroupValue, GroupPanel, groupLabel } from './GroupPanel';
 import { QueryBar } from './QueryBar';
 import { fleetHref, SavedViews } from './SavedViews';
+import { useFleetChanges } from './use-fleet-changes';
 import { useLiveFacts } from './use-live-facts';
 import { usePagedQuery } from './use-paged-query';
 import { VirtualTable } from './VirtualTable';
@@ -66,6 +67,13 @@ export function FleetScreen({ route }: ScreenProps) {
     [client, groupBy, sent],
   );
   const live = useLiveFacts(listQuery);
+  const changes = useFleetChanges(listQuery);
+  const refresh = () => {
+    changes.reset();
+    list.reload();
+    count.reload();
+    groups.reload();
+  };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the facts map changes in place; version says when
   const deviceCols = useMemo(() => deviceColumns(live.facts), [live.facts, live.version]);
@@ -104,6 +112,17 @@ export function FleetScreen({ route }: ScreenProps) {
         error={list.error ?? count.error}
         onRun={(q) => go(q, groupBy)}
       />
+      {changes.changed > 0 ? (
+        <div className="notice notice-info row fleet-changed" role="status">
+          <span>
+            {changes.changed === 1 ? '1 device was' : `${changes.changed.toLocaleString()} devices were`}{' '}
+            added, deleted or retagged since this list loaded.
+          </span>
+          <button type="button" className="secondary" onClick={refresh}>
+            Refresh the list
+          </button>
+        </div>
+      ) : null}
       <div className="fleet-body">
         <div className="fleet-main">
           {list.rows.length === 0 ? (
