@@ -59,6 +59,11 @@ describe('the Monitor screen', () => {
     await expect.poll(() => rule.textContent()).toMatch(/firing.*3 devices/);
     await rule.getByRole('link', { name: 'demo-00005' }).waitFor();
     await page.getByRole('button', { name: '1 alert firing' }).waitFor();
+    // The navigation carries the count too, on every screen, updated when a rule is saved.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Monitor 1 alert firing' })
+      .waitFor();
     await screenshot(page, 'monitor');
   });
 

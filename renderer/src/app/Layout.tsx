@@ -2,12 +2,14 @@ import { useHubEventsStatus } from '../api/events';
 import { SCREENS } from '../screens/registry';
 import { hrefTo, useRoute } from './router';
 import { useSession } from './session';
+import { useFiringAlerts } from './use-firing-alerts';
 
 /** The app frame: navigation in lifecycle order (only what the role may use), the user, the stream state. */
 export function Layout() {
   const session = useSession();
   const route = useRoute();
   const status = useHubEventsStatus();
+  const firing = useFiringAlerts();
   const current = route.segments[0] ?? 'fleet';
   const screen = SCREENS.find((s) => s.path === current && session.can(s.minRole)) ?? SCREENS[0]!;
   const Screen = screen.component;
@@ -23,6 +25,13 @@ export function Layout() {
             <li key={s.path}>
               <a href={hrefTo(s.path)} aria-current={s.path === screen.path ? 'page' : undefined}>
                 {s.label}
+                {s.path === 'monitor' && firing ? ' ' : null}
+                {s.path === 'monitor' && firing ? (
+                  <span className="nav-badge" title={`${firing} alert rule${firing === 1 ? '' : 's'} firing`}>
+                    {firing}
+                    <span className="sr-only"> alert{firing === 1 ? '' : 's'} firing</span>
+                  </span>
+                ) : null}
               </a>
             </li>
           ))}
