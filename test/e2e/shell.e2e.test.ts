@@ -95,4 +95,32 @@ describe('the operator app shell in Chromium', () => {
     await signIn(fresh, e2e, 'pia', 'pia-new-password-42');
     await fresh.close();
   });
+
+  it('signs in by itself in the desktop app: the preload hands over the hub URL and a one-time token', async () => {
+    // What electron/src/preload.ts exposes, stood in by an init script: the main process gives the
+    // embedded hub's URL (with its trailing slash) and a token it issued with hub.logins.
+    const { token } = await e2e.hub.runtime.hub.logins.issueOneTimeToken('admin');
+    const context = await newContext(browser);
+    await context.addInitScript(
+      ({ hubUrl, oneTimeToken }) => {
+        let handedOut = false;
+        (window as unknown as { outpost: unknown }).outpost = {
+          appInfo: async () => ({ version: '0.1.0', platform: 'linux', mode: 'embedded' }),
+          embeddedSession: async () => {
+            if (handedOut) return null;
+            handedOut = true;
+            return { hubUrl, oneTimeToken };
+          },
+          openFile: async () => null,
+          saveFile: async () => false,
+        };
+      },
+      { hubUrl: e2e.url, oneTimeToken: token },
+    );
+    const page = await context.newPage();
+    await page.goto(e2e.url);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(await page.getByRole('link', { name: /admin/ }).textContent()).toContain('admin');
+    await context.close();
+  });
 });

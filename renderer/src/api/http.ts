@@ -88,10 +88,13 @@ export async function toHubApiError(res: Response): Promise<HubApiError> {
 
 /** Creates a client for the hub at `baseUrl` ('' = this page's origin). */
 export function createHubClient(
-  baseUrl: string,
+  hubUrl: string,
   token?: string,
   onUnauthorized?: (err: HubApiError) => void,
 ): HubClient {
+  // `https://host:port/` (as the desktop shell hands it over) and `https://host:port` are one origin;
+  // joined with `/api/…` the first would make `//api/…`, which no route matches.
+  const baseUrl = hubUrl.replace(/\/+$/, '');
   const request = async <T>(method: string, path: string, options: RequestOptions = {}) => {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (token) headers.authorization = `Bearer ${token}`;

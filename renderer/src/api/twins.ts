@@ -101,7 +101,8 @@ export function mergePatchBetween(before: JsonObject, after: JsonObject): JsonOb
   for (const k of Object.keys(before)) if (!(k in after)) patch[k] = null;
   for (const [k, v] of Object.entries(after)) {
     const old = before[k];
-    if (isObject(old) && isObject(v) && Object.keys(v).length > 0) {
+    // An object emptied by the edit recurses too: its old leaves become nulls (`{}` alone merges as no change).
+    if (isObject(old) && isObject(v)) {
       const inner = mergePatchBetween(old, v);
       if (Object.keys(inner).length > 0) patch[k] = inner;
     } else if (!jsonEqual(old, v)) {

@@ -33,6 +33,9 @@ describe('twin editing in the operator UI (renderer/src/api/twins.ts)', () => {
       fresh: true,
     });
     expect(applyMergePatch(before, patch)).toEqual(after);
+    // Emptying an object deletes its leaves: `{}` alone would merge as no change on the hub.
+    expect(mergePatchBetween({ a: { b: 1, c: { d: 2 } } }, { a: {} })).toEqual({ a: { b: null, c: null } });
+    expect(mergePatchBetween({ a: {} }, { a: {} })).toEqual({});
     // On a twin someone else changed meanwhile, only this edit's leaves move.
     expect(applyMergePatch({ ...before, other: 'kept' }, patch)).toEqual({ ...after, other: 'kept' });
   });
