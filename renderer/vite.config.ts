@@ -10,9 +10,12 @@ export default defineConfig({
   base: '/',
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1024 },
   server: {
-    proxy: {
-      '/api': { target: process.env.OUTPOST_HUB_URL ?? 'https://localhost:8443', secure: false },
-      '/devices': { target: process.env.OUTPOST_HUB_URL ?? 'https://localhost:8443', secure: false },
-    },
+    // Every API prefix the UI calls, to the hub (its certificate is the hub's own, hence secure: false).
+    proxy: Object.fromEntries(
+      ['/api', '/devices', '/twins', '/jobs', '/configurations', '/statistics', '/health'].map((prefix) => [
+        prefix,
+        { target: process.env.OUTPOST_HUB_URL ?? 'https://localhost:8443', secure: false },
+      ]),
+    ),
   },
 });

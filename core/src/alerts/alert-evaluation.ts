@@ -72,6 +72,9 @@ export function evaluateAlerts(
       if (c.condition && !c.condition.test(doc)) continue;
       c.count += 1;
       c.ids.push(String(doc.deviceId));
+      // Only the first ids (in order) are answered: trim as we go, so a rule matching the whole
+      // fleet holds a few dozen strings, not one per device.
+      if (c.ids.length >= 4 * MAX_ALERT_DEVICE_IDS) c.ids = c.ids.sort().slice(0, MAX_ALERT_DEVICE_IDS);
     }
   }
   const alerts = compiled.map((c): AlertState => {

@@ -16,6 +16,9 @@ import {
   parseAlertRuleInput,
 } from './alert-rule';
 
+/** How long one evaluation of every rule is served to every caller. */
+export const EVALUATION_TTL_MS = 2_000;
+
 /** Alert rules: reads are synchronous, writes resolve once durable. */
 export interface AlertService {
   /** Every rule, by id. */
@@ -43,6 +46,9 @@ export function createAlertService(deps: {
     if (rule && typeof rule.id === 'string') rules.set(rule.id, rule);
   }
   const sorted = () => [...rules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // An evaluation scans every twin; callers within EVALUATION_TTL_MS share one (every open UI polls,
+  // and a tight loop of requests must not keep the event loop busy). A rule edit drops it.
+  let cached: { at: number; result: AlertsNow } | undefined;
 
   return {
     list: () => sorted().map((r) => structuredClone(r)),
@@ -74,6 +80,7 @@ export function createAlertService(deps: {
         writes: [{ collection: ALERT_RULES, id: ruleId, doc: rule }],
       });
       rules.set(ruleId, rule);
+      cached = undefined;
       return { rule: structuredClone(rule), created };
     },
     async remove(id, actor) {
@@ -86,7 +93,14 @@ export function createAlertService(deps: {
         writes: [{ collection: ALERT_RULES, id, doc: null }],
       });
       rules.delete(id);
+      cached = undefined;
     },
-    evaluate: () => evaluateAlerts(sorted(), deps.twins(), deps.clock.now()),
+    evaluate: () => {
+      const now = deps.clock.now();
+      if (!cached || now - cached.at >= EVALUATION_TTL_MS || now < cached.at) {
+        cached = { at: now, result: evaluateAlerts(sorted(), deps.twins(), now) };
+      }
+      return structuredClone(cached.result);
+    },
   };
 }

@@ -7,6 +7,7 @@
  */
 import { HubError, isHubError } from '../errors';
 import { type Condition, parseQuery } from '../query';
+import { MAX_CUSTOM_METRICS } from './configuration-input';
 import { compileTargetCondition } from './configuration-queries';
 
 /** The body: a draft's target condition and custom metric queries (both optional). */
@@ -34,6 +35,14 @@ function parseInput(body: unknown): { targetCondition?: string; queries: Record<
   if (customMetricQueries !== undefined && customMetricQueries !== null) {
     if (typeof customMetricQueries !== 'object' || Array.isArray(customMetricQueries)) {
       throw new HubError('INVALID_ARGUMENT', 'customMetricQueries must be an object of name → query.');
+    }
+    // As many as a configuration may hold: each one is parsed, so the body must not carry thousands.
+    const count = Object.keys(customMetricQueries).length;
+    if (count > MAX_CUSTOM_METRICS) {
+      throw new HubError(
+        'INVALID_ARGUMENT',
+        `A configuration has at most ${MAX_CUSTOM_METRICS} custom metrics, got ${count}.`,
+      );
     }
     for (const [name, text] of Object.entries(customMetricQueries)) {
       if (typeof text !== 'string') {

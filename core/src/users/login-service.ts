@@ -79,13 +79,15 @@ export function createLoginService(deps: {
     return user;
   };
 
-  // Tokens are 256 random bits, so guessing is hopeless; the address is still limited like a
-  // password login, so a client spraying tokens is slowed down the same way.
+  // Tokens are 256 random bits, so guessing is hopeless; a client spraying tokens is still slowed
+  // down, under a count of its own: on the embedded hub every local process is 127.0.0.1, and
+  // failed password guesses there must not lock the desktop window out of its token, nor may a
+  // redeemed token forgive the address's password failures.
   const redeem = (tokenValue: unknown, clientIp: string) => {
     if (typeof tokenValue !== 'string') {
       throw new HubError('INVALID_ARGUMENT', 'The body must be {"oneTimeToken": "…"}.');
     }
-    const keys = loginKeys('', clientIp).slice(1);
+    const keys = [`ott-ip:${clientIp.slice(0, 128)}`];
     throttleCheck(keys);
     limiter.fail(keys);
     const name = oneTimeTokens.consume(tokenValue);

@@ -53,7 +53,12 @@ export function operatorUiRouter(uiDir = defaultUiDir()): Router {
       res.status(503).type('html').send(NOT_BUILT);
       return;
     }
-    res.sendFile(index);
+    res.sendFile(index, (err?: NodeJS.ErrnoException) => {
+      if (!err || res.headersSent) return;
+      // Removed between the check and the read (a rebuild in progress): the same answer as missing.
+      if (err.code === 'ENOENT') res.status(503).type('html').send(NOT_BUILT);
+      else res.status(500).end();
+    });
   };
   router.get('/', sendIndex);
   router.get('/index.html', sendIndex);

@@ -23,28 +23,56 @@ const CHANGE_KINDS: readonly ChangeKind[] = changeKindSchema.options;
 
 /**
  * One EventSource on `GET /api/v1/events` for the whole app; screens subscribe to it. A dropped
- * stream resumes with Last-Event-ID (the browser sends it), so no change is missed.
+ * stream resumes with Last-Event-ID (the browser sends it), so no change is missed. A stream the
+ * browser gave up on (an error answer: a restarting hub behind a proxy, an ended session) is
+ * opened again with backoff from the last change seen, after the session is checked.
  */
 export function HubEventsProvider({ children }: { children: ReactNode }) {
-  const { client } = useSession();
+  const { client, refresh } = useSession();
   const listeners = useRef(new Set<Listener>());
   const [status, setStatus] = useState<EventsContextValue['status']>('connecting');
+  const lastSeq = useRef<number | undefined>(undefined);
+  const [attempt, setAttempt] = useState(0);
+  const failures = useRef(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt reopens the stream
   useEffect(() => {
-    const source = new EventSource(client.streamUrl('/api/v1/events'));
+    const after = lastSeq.current;
+    const source = new EventSource(
+      client.streamUrl('/api/v1/events', after === undefined ? {} : { afterSeq: after }),
+    );
     const emit = (event: HubEvent) => {
       for (const l of listeners.current) l(event);
     };
-    source.onopen = () => setStatus('live');
-    source.onerror = () => setStatus('reconnecting');
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    source.onopen = () => {
+      failures.current = 0;
+      setStatus('live');
+    };
+    source.onerror = () => {
+      setStatus('reconnecting');
+      if (source.readyState !== EventSource.CLOSED) return;
+      // The browser will not retry this one: check the session (signs out if it ended), then reopen.
+      void refresh();
+      const delay = Math.min(30_000, 2_000 * 2 ** Math.min(failures.current, 4));
+      failures.current += 1;
+      retry = setTimeout(() => setAttempt((n) => n + 1), delay);
+    };
     for (const kind of CHANGE_KINDS) {
-      source.addEventListener(kind, (e) => emit({ type: kind, entry: JSON.parse((e as MessageEvent).data) }));
+      source.addEventListener(kind, (e) => {
+        const entry = JSON.parse((e as MessageEvent).data) as AuditEntry;
+        lastSeq.current = entry.seq;
+        emit({ type: kind, entry });
+      });
     }
     for (const type of ['deviceConnected', 'deviceDisconnected'] as const) {
       source.addEventListener(type, (e) => emit({ type, connection: JSON.parse((e as MessageEvent).data) }));
     }
-    return () => source.close();
-  }, [client]);
+    return () => {
+      clearTimeout(retry);
+      source.close();
+    };
+  }, [client, attempt]);
 
   const value = useRef<EventsContextValue>({
     subscribe(listener) {

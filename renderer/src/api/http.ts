@@ -124,7 +124,8 @@ export function createHubClient(
     }
     if (!res.ok) {
       const error = await toHubApiError(res);
-      if (res.status === 401 && token) onUnauthorized?.(error);
+      // 401: maybe signed out; 403: maybe a role taken away. The session checks which.
+      if ((res.status === 401 || res.status === 403) && token) onUnauthorized?.(error);
       throw error;
     }
     const text = res.status === 204 ? '' : await res.text();

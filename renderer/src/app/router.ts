@@ -16,7 +16,14 @@ export function parseHash(hash: string): Route {
   const segments = pathPart
     .split('/')
     .filter(Boolean)
-    .map((s) => decodeURIComponent(s));
+    .map((s) => {
+      // A hand-typed or pasted link may hold a bare `%` (device ids may contain it): keep it as is.
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
   return { segments, query: new URLSearchParams(queryPart) };
 }
 

@@ -16,6 +16,8 @@ export interface SessionState {
   logout(): Promise<void>;
   /** Takes over a session the hub issued in place of this one (after an own password change). */
   adopt(issued: IssuedSession): void;
+  /** Asks the hub who this session is now: signs out if it ended, takes the current role if not. */
+  refresh(): Promise<void>;
 }
 
 interface SessionContextValue {
@@ -82,7 +84,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<SessionContextValue>(() => {
     let session: SessionState | undefined;
     if (stored) {
-      const onUnauthorized = (err: HubApiError) => save(undefined, `You were signed out: ${err.message}`);
+      // A 401 is not always a lost session: IoT Hub routes answer a role that is too weak with 401
+      // too (the SDK reads 403 as a quota error). So ask the hub who this token is: gone → sign out;
+      // still valid → keep the session and take the role the hub has now (an admin may have changed
+      // it). An answer for a token that is no longer ours (replaced meanwhile) changes nothing.
+      const refresh = (why?: HubApiError) => {
+        const current = () => readStored()?.token === stored.token;
+        return createHubClient(stored.hubUrl, stored.token)
+          .get<{ user: { name: string; role: Role }; expiresAt: string }>('/api/v1/session')
+          .then(
+            (now) => {
+              if (current() && now.user.role !== stored.user.role) save({ ...stored, user: now.user });
+            },
+            (probe: HubApiError) => {
+              if (current() && probe.status === 401) {
+                save(undefined, `You were signed out: ${(why ?? probe).message}`);
+              }
+            },
+          );
+      };
+      const onUnauthorized = (err: HubApiError) => void refresh(err);
       const client = createHubClient(stored.hubUrl, stored.token, onUnauthorized);
       session = {
         user: stored.user,
@@ -93,6 +114,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           await client.post('/api/v1/logout').catch(() => {});
           save(undefined);
         },
+        refresh: () => refresh(),
         adopt: (issued) =>
           save({
             token: issued.token,

@@ -13,10 +13,18 @@ function advice(err: Error): string | undefined {
   return undefined;
 }
 
-/** An error in place: what happened, and what to do. */
-export function ErrorNotice({ error, title }: { error: Error | undefined; title?: string }) {
+/** An error in place: what happened, and what to do (`hint` replaces the advice by status). */
+export function ErrorNotice({
+  error,
+  title,
+  hint: given,
+}: {
+  error: Error | undefined;
+  title?: string;
+  hint?: string;
+}) {
   if (!error) return null;
-  const hint = advice(error);
+  const hint = given ?? advice(error);
   const code = error instanceof HubApiError ? error.code : undefined;
   return (
     <div className="notice notice-error" role="alert">

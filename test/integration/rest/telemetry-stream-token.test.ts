@@ -16,7 +16,9 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-function open(query: string): Promise<{ status: number; events: StreamEvent[]; close(): void }> {
+function open(
+  query: string,
+): Promise<{ status: number; events: StreamEvent[]; ended: () => boolean; close(): void }> {
   return new Promise((resolve, reject) => {
     const events: StreamEvent[] = [];
     const req = https.get(
@@ -27,7 +29,11 @@ function open(query: string): Promise<{ status: number; events: StreamEvent[]; c
         res.setEncoding('utf8');
         res.on('data', (text: string) => feed(text));
         res.on('error', () => undefined);
-        resolve({ status: res.statusCode ?? 0, events, close: () => req.destroy() });
+        let ended = false;
+        res.on('end', () => {
+          ended = true;
+        });
+        resolve({ status: res.statusCode ?? 0, events, ended: () => ended, close: () => req.destroy() });
       },
     );
     req.on('error', reject);
@@ -45,6 +51,22 @@ function message(deviceId: string, n: number): TelemetryMessage {
 }
 
 describe('telemetry stream with ?access_token (EventSource)', () => {
+  it('ends when the operator signs out: a leaked stream URL does not stream on', async () => {
+    const own = await loginAs(hub, 'admin', TEST_ADMIN_PASSWORD);
+    const stream = await open(`?access_token=${encodeURIComponent(own)}`);
+    try {
+      expect(stream.status).toBe(200);
+      await hub.runtime.telemetry.appendWithSeq(message('out-a', 1));
+      await expect.poll(() => stream.events.length, { timeout: 5000 }).toBe(1);
+      await hub.runtime.hub.logins.logout(own);
+      await hub.runtime.telemetry.appendWithSeq(message('out-a', 2));
+      await expect.poll(() => stream.ended(), { timeout: 5000 }).toBe(true);
+      expect(stream.events).toHaveLength(1);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('streams one device to an operator token given in the URL', async () => {
     const stream = await open(`?deviceId=tok-a&access_token=${encodeURIComponent(token)}`);
     try {

@@ -90,6 +90,16 @@ describe('alert evaluation', () => {
     expect(now.firing).toBe(3);
     expect(now.evaluatedAt).toBe('2026-03-01T10:00:00.000Z');
   });
+
+  it('counts every match but keeps only the first ids, whatever the order of the twins', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      deviceId: `d-${String((i * 7919) % 5000).padStart(5, '0')}`,
+      tags: { site: 'lisbon' },
+    }));
+    const [all] = evaluateAlerts([rule({ id: 'all', condition: "tags.site = 'lisbon'" })], many, T0).alerts;
+    expect(all?.count).toBe(5000);
+    expect(all?.deviceIds).toEqual(Array.from({ length: 20 }, (_, i) => `d-${String(i).padStart(5, '0')}`));
+  });
 });
 
 describe('alert service', () => {
@@ -116,6 +126,15 @@ describe('alert service', () => {
     );
     await hub.alerts.put('lisbon', { name: 'Lisbon devices', condition: "tags.site = 'lisbon'" }, alice);
     expect(hub.alerts.evaluate()).toMatchObject({ firing: 1, alerts: [{ count: 1, deviceIds: ['d1'] }] });
+    // One evaluation serves every caller for 2 s (a rule edit drops it at once).
+    await hub.registry.create({ deviceId: 'd2' }, alice);
+    await hub.twins.patch('d2', { tags: { site: 'lisbon' } }, '*', alice);
+    expect(hub.alerts.evaluate().alerts[0]?.count).toBe(1);
+    clock.advance(2_000);
+    expect(hub.alerts.evaluate().alerts[0]?.count).toBe(2);
+    await hub.registry.delete('d2', '*', alice);
+    await hub.alerts.put('lisbon', { name: 'Lisbon devices', condition: "tags.site = 'lisbon'" }, alice);
+    expect(hub.alerts.evaluate().alerts[0]?.count).toBe(1);
     await expect(hub.alerts.put('bad id!', { name: 'x', condition: 'true' }, alice)).rejects.toThrow(/id/);
     await expect(hub.alerts.remove('nope', alice)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await hub.close();
@@ -128,6 +147,7 @@ describe('alert service', () => {
     // Every edit is a change of the feed, with its operator: the audit trail shows them.
     const changes = (await again.feed.read(0, 100)).filter((c) => c.kind.startsWith('alertRule'));
     expect(changes.map((c) => [c.kind, c.id, c.actor])).toEqual([
+      ['alertRuleSaved', 'lisbon', alice],
       ['alertRuleSaved', 'lisbon', alice],
       ['alertRuleSaved', 'lisbon', alice],
       ['alertRuleSaved', 'lisbon', alice],

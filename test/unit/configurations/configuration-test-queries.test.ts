@@ -51,5 +51,9 @@ describe('testConfigurationQueries', () => {
     expect(() => testConfigurationQueries({ customMetricQueries: { a: 1 } }, count)).toThrow(
       /customMetricQueries\.a/,
     );
+    const six = Object.fromEntries(
+      Array.from({ length: 6 }, (_, i) => [`m${i}`, 'SELECT deviceId FROM devices']),
+    );
+    expect(() => testConfigurationQueries({ customMetricQueries: six }, count)).toThrow(/at most 5/);
   });
 });

@@ -105,4 +105,22 @@ describe('login with a one-time token', () => {
     const ok = await hub.logins.login({ oneTimeToken: token, clientIp: '10.6.6.7' });
     expect(ok.user.name).toBe('admin');
   });
+
+  it('keeps its count apart from password logins: wrong passwords from 127.0.0.1 do not lock the desktop out', async () => {
+    const { hub } = await usersHub();
+    for (let i = 0; i < 5; i++) {
+      const err = await failure(
+        hub.logins.login({ name: 'admin', password: `wrong-${i}`, clientIp: '127.0.0.1' }),
+      );
+      expect(err.code).toBe('UNAUTHORIZED');
+    }
+    const blocked = await failure(hub.logins.login({ name: 'admin', password: 'x', clientIp: '127.0.0.1' }));
+    expect(blocked.code).toBe('THROTTLED');
+    const { token } = hub.logins.issueOneTimeToken('admin');
+    const ok = await hub.logins.login({ oneTimeToken: token, clientIp: '127.0.0.1' });
+    expect(ok.user.name).toBe('admin');
+    // …and the redeemed token forgave nothing: password guessing from there stays throttled.
+    const still = await failure(hub.logins.login({ name: 'admin', password: 'y', clientIp: '127.0.0.1' }));
+    expect(still.code).toBe('THROTTLED');
+  });
 });

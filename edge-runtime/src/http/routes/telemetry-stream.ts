@@ -3,6 +3,7 @@ import { HubError, type Logger, type TelemetryEvent } from '@outpost/core';
 import { type Request, type Response, Router } from 'express';
 import { followOutbox, type OutboxRecord, type TelemetryOutbox } from '../../outbox';
 import type { AuthOptions } from '../auth';
+import { bearerToken } from '../bearer-auth';
 import { sendError } from '../error-map';
 import { requireRole } from '../require-role';
 
@@ -92,7 +93,16 @@ export function telemetryStreamRouter(options: TelemetryStreamOptions): Router {
     res.flushHeaders();
     res.write(`retry: 2000\n: telemetry from seq ${fromSeq}${deviceId ? ` of ${deviceId}` : ''}\n\n`);
 
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
+    // An operator's stream lasts as long as their session: a logout, an expiry or a deleted account
+    // ends it at the next message or heartbeat (as the change-feed stream does). A SAS caller is
+    // checked once, when the stream opens.
+    const token = bearerToken(req.get('authorization'));
+    const stillSignedIn = () =>
+      token === undefined || options.auth.hub.sessions.authenticate(token) !== undefined;
+    const heartbeat = setInterval(() => {
+      if (!stillSignedIn()) end();
+      else res.write(': keep-alive\n\n');
+    }, options.heartbeatMs ?? 15_000);
     heartbeat.unref();
     let stop = () => {};
     const end = () => {
@@ -104,6 +114,7 @@ export function telemetryStreamRouter(options: TelemetryStreamOptions): Router {
     stop = followOutbox(outbox, {
       fromSeq,
       deliver: async (records) => {
+        if (!stillSignedIn()) return end();
         for (const record of records) {
           if (deviceId !== undefined && record.deviceId !== deviceId) continue;
           if (res.writableEnded) return;

@@ -1,5 +1,6 @@
 import type { IssuedSession } from '@outpost/core';
 import { type FormEvent, useState } from 'react';
+import { HubApiError } from '../../api/http';
 import { useSession } from '../../app/session';
 import { Age, ErrorNotice, Notice, PageHeader } from '../../components/ui';
 import type { ScreenProps } from '../registry';
@@ -93,7 +94,15 @@ export function AccountScreen(_props: ScreenProps) {
               The two new passwords differ: type the same one twice.
             </p>
           ) : null}
-          <ErrorNotice error={error} title="The password was not changed" />
+          <ErrorNotice
+            error={error}
+            title="The password was not changed"
+            hint={
+              error instanceof HubApiError && error.status === 403
+                ? 'Type your current password again (the one you signed in with).'
+                : undefined
+            }
+          />
           {done ? (
             <Notice kind="success">
               Your password was changed. Your other sessions ended; this one goes on.

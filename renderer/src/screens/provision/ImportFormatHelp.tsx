@@ -71,8 +71,8 @@ export function ImportFormatHelp() {
       </figure>
       <p>
         <strong>JSON</strong>: an array of{' '}
-        <code>{'{deviceId, tags?, desired?, primaryKey?, secondaryKey?}'}</code>. An export of this hub (Fleet
-        → export) reads back as an import.
+        <code>{'{deviceId, tags?, desired?, primaryKey?, secondaryKey?}'}</code>. An export of this hub (
+        <code>outpost export</code>, or <code>GET /api/v1/exports</code>) reads back as an import.
       </p>
       <div className="ops-actions">
         <SampleDownload

@@ -40,7 +40,11 @@ export function UserRow({ user, onChanged }: { user: UserView; onChanged: () => 
 
   const changeRole = (e: FormEvent) => {
     e.preventDefault();
-    void run(() => setUserRole(client, user.name, role), `${user.name} is now ${role}.`);
+    // Your own new role applies at once: the navigation and the screens follow it.
+    void run(
+      () => setUserRole(client, user.name, role).then(() => (self ? session.refresh() : undefined)),
+      `${user.name} is now ${role}.`,
+    );
   };
 
   return (
@@ -111,7 +115,7 @@ export function UserRow({ user, onChanged }: { user: UserView; onChanged: () => 
             <label>
               New password for {user.name}
               <input
-                type="text"
+                type="password"
                 value={password}
                 onChange={(e) => setPassword(e.target.value)}
                 minLength={8}
