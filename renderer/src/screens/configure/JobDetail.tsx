@@ -24,9 +24,12 @@ export function JobDetail({ jobId }: { jobId: string }) {
   const job = useApi(loadJob, [loadJob]);
   const rows = useApi(loadRows, [loadRows]);
   const running = !job.data || !isFinished(job.data.status);
+  // The job document is small and reloads on every tick; the device rows (up to 5 pages) reload
+  // only when no load of them is under way, so a big job's table keeps advancing instead of being
+  // aborted and restarted forever.
   const refresh = () => {
     job.reload();
-    rows.reload();
+    if (!rows.loading) rows.reload();
   };
   useLiveReload(
     refresh,

@@ -39,17 +39,34 @@ export function C2dCard({ deviceId }: { deviceId: string }) {
   useEffect(() => {
     if (delivery?.state !== 'queued') return;
     const started = Date.now();
+    const id = delivery.sent.messageId;
+    let cancelled = false;
+    let inFlight = false;
+    // Only this message's answer may change what is shown: a late answer about an earlier message
+    // (or one arriving after this effect ended) is dropped, and polls never overlap.
+    const settle = (state: Delivery['state']) => {
+      if (!cancelled) setDelivery((d) => (d && d.sent.messageId === id ? { ...d, state } : d));
+    };
     const timer = setInterval(() => {
-      client.get<C2dMessageView[]>(path).then(
-        (queued) => {
-          if (!queued.some((m) => m.messageId === delivery.sent.messageId)) {
-            setDelivery({ ...delivery, state: 'delivered' });
-          } else if (Date.now() - started > POLL_FOR_MS) setDelivery({ ...delivery, state: 'waiting' });
-        },
-        () => setDelivery({ ...delivery, state: 'unchecked' }),
-      );
+      if (inFlight) return;
+      inFlight = true;
+      client
+        .get<C2dMessageView[]>(path)
+        .then(
+          (queued) => {
+            if (!queued.some((m) => m.messageId === id)) settle('delivered');
+            else if (Date.now() - started > POLL_FOR_MS) settle('waiting');
+          },
+          () => settle('unchecked'),
+        )
+        .finally(() => {
+          inFlight = false;
+        });
     }, POLL_MS);
-    return () => clearInterval(timer);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
   }, [client, path, delivery]);
 
   const send = async (e: FormEvent) => {
