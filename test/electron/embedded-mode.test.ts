@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { silentLogger } from '@outpost/core';
+import { type EdgeRuntime, startEdgeRuntime } from '@outpost/edge-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP_CHANNELS, type EmbeddedSession } from '../../electron/src/desktop-api';
 import { VERIFY_ACCEPT, VERIFY_REFUSE, VERIFY_USE_CHROMIUM } from '../../electron/src/main/certificate-trust';
 import { type DesktopApp, startDesktopApp } from '../../electron/src/main/desktop-app';
 import { embeddedDataDir, startEmbeddedHub } from '../../electron/src/main/embedded-hub';
+import { settingsPath } from '../../electron/src/main/settings';
 import { httpsRequest } from '../helpers/https-client';
 import { createFakeElectron, type FakeElectron } from './fake-electron';
 import {
@@ -215,6 +218,85 @@ describe('embedded hub ports', () => {
       await hub.close();
     } finally {
       blocker.close();
+      await userData.remove();
+    }
+  });
+});
+
+describe('embedded hub start', () => {
+  it('closes the runtime again when a step after its start fails', async () => {
+    const userData = await tempUserData();
+    let runtime: EdgeRuntime | undefined;
+    try {
+      const failure = await startEmbeddedHub({
+        userDataDir: userData.dir,
+        uiDir: false,
+        logger: silentLogger,
+        ports: [{ https: 0, mqtts: 0 }],
+        startRuntime: async (config, overrides) => {
+          runtime = await startEdgeRuntime(config, overrides);
+          // The CA file the shell reads next is gone: the start fails after the runtime is up.
+          runtime.paths = { ...runtime.paths, caPem: path.join(userData.dir, 'missing-ca.pem') };
+          return runtime;
+        },
+      }).then(
+        () => undefined,
+        (err: unknown) => err as NodeJS.ErrnoException,
+      );
+      expect(failure?.code).toBe('ENOENT');
+      if (!runtime) throw new Error('the runtime did not start');
+      expect(await isListening(portOf(runtime.urls.https))).toBe(false);
+      expect(await isListening(portOf(runtime.urls.mqtts.replace('mqtts:', 'https:')))).toBe(false);
+    } finally {
+      await runtime?.close();
+      await userData.remove();
+    }
+  });
+
+  it('closes once however often it is asked to', async () => {
+    const userData = await tempUserData();
+    try {
+      let closes = 0;
+      const hub = await startEmbeddedHub({
+        userDataDir: userData.dir,
+        uiDir: false,
+        logger: silentLogger,
+        ports: [{ https: 0, mqtts: 0 }],
+        startRuntime: async (config, overrides) => {
+          const runtime = await startEdgeRuntime(config, overrides);
+          const close = runtime.close.bind(runtime);
+          runtime.close = () => {
+            closes += 1;
+            return close();
+          };
+          return runtime;
+        },
+      });
+      await Promise.all([hub.close(), hub.close()]);
+      await hub.close();
+      expect(closes).toBe(1);
+    } finally {
+      await userData.remove();
+    }
+  });
+});
+
+describe('embedded mode with a corrupt settings file', () => {
+  it('starts anyway with the defaults, the file moved aside', async () => {
+    const userData = await tempUserData();
+    try {
+      // What a crash mid-write used to leave behind.
+      await writeFile(settingsPath(userData.dir), '');
+      const { fake, desktop } = startFakeDesktop(userData.dir);
+      await desktop.ready;
+      expect(fake.dialog.errors).toEqual([]);
+      expect(desktop.hub()?.mode).toBe('embedded');
+      expect(fake.windows).toHaveLength(1);
+      const files = await readdir(userData.dir);
+      expect(files).not.toContain('settings.json');
+      expect(files.filter((f) => f.startsWith('settings.json.corrupt-'))).toHaveLength(1);
+      await desktop.hub()?.embedded?.close();
+    } finally {
       await userData.remove();
     }
   });

@@ -182,7 +182,54 @@ describe('remote mode in the app', () => {
       await desktop.ready;
       expect(fake.dialog.messagesShown[1]?.detail).toMatch(/SHA-256 fingerprint/);
       expect(fake.windows[0]?.loaded).toEqual([gatewayUrl]);
-      expect(await readSettings(userData.dir)).toEqual({ mode: 'remote', gatewayUrl, caPem: gateway.ca });
+      // The gateway and its CA are remembered; the mode is not, as it came from OUTPOST_REMOTE_URL.
+      const settings = await readSettings(userData.dir);
+      expect(settings).toEqual({ gatewayUrl, caPem: gateway.ca });
+      // The next launch with the variable reuses the CA; one without it embeds its hub as before.
+      expect(await chooseMode({ OUTPOST_REMOTE_URL: gatewayUrl }, settings)).toMatchObject({
+        caPem: gateway.ca,
+      });
+      expect(await chooseMode({}, settings)).toEqual({ mode: 'embedded' });
+    } finally {
+      await userData.remove();
+    }
+  });
+
+  it('keeps the mode the settings had when a CA is accepted for OUTPOST_REMOTE_URL', async () => {
+    const userData = await tempUserData();
+    try {
+      const caFile = path.join(userData.dir, 'gateway-ca.pem');
+      await writeFile(caFile, gateway.ca);
+      await writeSettings(userData.dir, { mode: 'embedded' });
+      const { fake, desktop } = startFakeDesktop(userData.dir, { env: { OUTPOST_REMOTE_URL: gatewayUrl } });
+      fake.dialog.messageAnswers.push(0, 0);
+      fake.dialog.openAnswers.push({ canceled: false, filePaths: [caFile] });
+      await desktop.ready;
+      expect(fake.windows[0]?.loaded).toEqual([gatewayUrl]);
+      expect(await readSettings(userData.dir)).toEqual({ mode: 'embedded', gatewayUrl, caPem: gateway.ca });
+    } finally {
+      await userData.remove();
+    }
+  });
+
+  it('stays in remote mode when the settings chose it and the CA is accepted', async () => {
+    const userData = await tempUserData();
+    try {
+      const caFile = path.join(userData.dir, 'gateway-ca.pem');
+      await writeFile(caFile, gateway.ca);
+      await writeSettings(userData.dir, { mode: 'remote', gatewayUrl });
+      const { fake, desktop } = startFakeDesktop(userData.dir);
+      fake.dialog.messageAnswers.push(0, 0);
+      fake.dialog.openAnswers.push({ canceled: false, filePaths: [caFile] });
+      await desktop.ready;
+      expect(fake.windows[0]?.loaded).toEqual([gatewayUrl]);
+      const settings = await readSettings(userData.dir);
+      expect(settings).toEqual({ mode: 'remote', gatewayUrl, caPem: gateway.ca });
+      expect(await chooseMode({}, settings)).toMatchObject({
+        mode: 'remote',
+        from: 'settings',
+        caPem: gateway.ca,
+      });
     } finally {
       await userData.remove();
     }
@@ -209,31 +256,32 @@ describe('mode selection', () => {
     expect(await chooseMode({}, { mode: 'remote' })).toEqual({ mode: 'embedded' });
     expect(await chooseMode({}, { mode: 'remote', gatewayUrl: 'https://gw:8443/', caPem: 'PEM' })).toEqual({
       mode: 'remote',
+      from: 'settings',
       gatewayUrl: 'https://gw:8443/',
       caPem: 'PEM',
     });
     const env = { OUTPOST_REMOTE_URL: 'https://gw:8443/' };
     expect(await chooseMode(env, { mode: 'embedded', gatewayUrl: 'https://gw:8443', caPem: 'PEM' })).toEqual({
       mode: 'remote',
+      from: 'env',
       gatewayUrl: 'https://gw:8443/',
       caPem: 'PEM',
     });
     // A CA pinned for another gateway is not reused.
     expect(await chooseMode(env, { gatewayUrl: 'https://other:8443/', caPem: 'PEM' })).toEqual({
       mode: 'remote',
+      from: 'env',
       gatewayUrl: 'https://gw:8443/',
     });
   });
 
-  it('reads OUTPOST_REMOTE_CA from a file, and names a broken settings file', async () => {
+  it('reads OUTPOST_REMOTE_CA from a file, and names a settings file with a wrong mode', async () => {
     const userData = await tempUserData();
     try {
       const caFile = path.join(userData.dir, 'ca.pem');
       await writeFile(caFile, gateway.ca);
       const choice = await chooseMode({ OUTPOST_REMOTE_URL: gatewayUrl, OUTPOST_REMOTE_CA: caFile }, {});
-      expect(choice).toMatchObject({ mode: 'remote', caPem: gateway.ca });
-      await writeFile(settingsPath(userData.dir), '{ nope');
-      await expect(readSettings(userData.dir)).rejects.toThrow(/settings\.json is not valid JSON/);
+      expect(choice).toMatchObject({ mode: 'remote', from: 'env', caPem: gateway.ca });
       await writeFile(settingsPath(userData.dir), '{"mode": "cloud"}');
       await expect(readSettings(userData.dir)).rejects.toThrow(/mode must be "embedded" or "remote"/);
     } finally {

@@ -20,6 +20,8 @@ export const VERIFY_USE_CHROMIUM = -3;
 
 // Server chains are a leaf and at most a few intermediates; a longer one is refused, not walked.
 const MAX_CHAIN = 5;
+// id-kp-serverAuth (RFC 5280 §4.2.1.12): what a TLS server certificate's extended key usage must allow.
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 
 function parse(pem: string): X509Certificate | undefined {
   try {
@@ -42,15 +44,33 @@ function bare(hostname: string): string {
   return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
 }
 
+/**
+ * Whether the certificate names the host in its subject alternative names. The subject's CN is
+ * never consulted (`subject: 'never'`, as browsers do): the hub CA also issues device client
+ * certificates whose CN is the device id and which carry no SAN, and one of those must not pass
+ * for the hub because a device happens to be named like its host.
+ */
 function namesHost(cert: X509Certificate, hostname: string): boolean {
   const host = bare(hostname);
-  return (isIP(host) ? cert.checkIP(host) : cert.checkHost(host)) !== undefined;
+  return (isIP(host) ? cert.checkIP(host) : cert.checkHost(host, { subject: 'never' })) !== undefined;
+}
+
+/**
+ * The extended key usage OIDs of a certificate, or undefined when it has no such extension (any
+ * use allowed). Node calls them `keyUsage`; newer versions add `extKeyUsage` and deprecate the
+ * old name, so the new one is read where it exists.
+ */
+function extendedKeyUsage(cert: X509Certificate): readonly string[] | undefined {
+  const c = cert as X509Certificate & { extKeyUsage?: string[]; keyUsage?: string[] };
+  return 'extKeyUsage' in c ? c.extKeyUsage : c.keyUsage;
 }
 
 /**
  * Whether a server certificate (with the intermediates it presented) chains to the pinned CA,
- * names `hostname` and is within its validity period. Only the pinned CA is a trust anchor: a
- * chain to any other CA, however well known, is refused.
+ * names `hostname` in its SANs, is a leaf usable for TLS server authentication, and is (like the
+ * pinned CA) within its validity period. Only the pinned CA is a trust anchor: a chain to any
+ * other CA, however well known, is refused. The verify proc accepts on this check alone, in place
+ * of Chromium's own, so it must be at least as strict for everything the hub CA issues.
  */
 export function chainsToCa(
   leafPem: string,
@@ -62,10 +82,16 @@ export function chainsToCa(
   const ca = parse(caPem);
   if (!ca) return { ok: false, reason: 'the pinned CA is not a PEM certificate' };
   if (!ca.ca) return { ok: false, reason: 'the pinned certificate is not a CA certificate' };
+  if (!timeValid(ca, now)) return { ok: false, reason: 'the pinned CA is expired or not yet valid' };
   const leaf = parse(leafPem);
   if (!leaf) return { ok: false, reason: 'the server certificate cannot be read' };
+  if (leaf.ca) return { ok: false, reason: 'the server certificate is a CA certificate, not a server one' };
   if (!timeValid(leaf, now))
     return { ok: false, reason: 'the server certificate is expired or not yet valid' };
+  const usages = extendedKeyUsage(leaf);
+  if (usages !== undefined && !usages.includes(SERVER_AUTH)) {
+    return { ok: false, reason: 'the server certificate is not for TLS servers (no serverAuth usage)' };
+  }
   if (options.hostname !== undefined && !namesHost(leaf, options.hostname)) {
     return { ok: false, reason: `the server certificate is not for ${options.hostname}` };
   }

@@ -1,10 +1,22 @@
 import type { Logger } from '@outpost/core';
 import type { AppInfo, DesktopMode } from '../desktop-api';
-import { claimSingleInstance, closeBeforeQuit, quitWhenWindowsClosed } from './app-lifecycle';
+import {
+  claimSingleInstance,
+  closeBeforeQuit,
+  closeWithin,
+  QUIT_DEADLINE_MS,
+  quitWhenWindowsClosed,
+} from './app-lifecycle';
 import { installCertificateTrust, type PinnedHub } from './certificate-trust';
 import { createHubWindow, lockDownSession, originOf } from './create-window';
 import type { BrowserWindowPort, DesktopElectron } from './electron-ports';
-import { type EmbeddedHub, type HubPorts, portsFromEnv, startEmbeddedHub } from './embedded-hub';
+import {
+  type EmbeddedHub,
+  type EmbeddedHubOptions,
+  type HubPorts,
+  portsFromEnv,
+  startEmbeddedHub,
+} from './embedded-hub';
 import { createSessionHandout, registerIpcHandlers, type SessionHandout } from './ipc';
 import { connectRemoteHub, hostOf } from './remote-hub';
 import { chooseMode, readSettings } from './settings';
@@ -25,6 +37,10 @@ export interface DesktopAppOptions {
   embeddedPorts?: readonly HubPorts[];
   /** How long remote mode waits for the gateway's TLS handshake (default 10 s). */
   remoteTimeoutMs?: number;
+  /** How long a quit waits for the embedded hub to close before exiting with 1 (default 10 s). */
+  quitDeadlineMs?: number;
+  /** Starts the embedded hub (default {@link startEmbeddedHub}; tests wrap it). */
+  startEmbeddedHub?: (options: EmbeddedHubOptions) => Promise<EmbeddedHub>;
 }
 
 /** The hub the windows are on. */
@@ -58,7 +74,12 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp | undefi
   const info = (message: string, fields: Record<string, unknown>) => logger.info(message, fields);
   const warn = (message: string, fields: Record<string, unknown>) => logger.warn(message, fields);
   const windows = new Map<number, BrowserWindowPort>();
+  const quitDeadlineMs = options.quitDeadlineMs ?? QUIT_DEADLINE_MS;
   let hub: OpenHub | undefined;
+  // The embedded hub's start, once begun: closing waits for it to settle, then closes what started.
+  let hubStart: Promise<EmbeddedHub> | undefined;
+  let quitRequested = false;
+  const closeHub = (): Promise<void> | undefined => hubStart?.then((embedded) => embedded.close());
 
   const openWindow = (): void => {
     if (!hub) return;
@@ -90,13 +111,23 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp | undefi
 
   if (!claimSingleInstance(app, focusOrOpen)) return undefined;
   quitWhenWindowsClosed(app, options.platform);
+  // Before anything starts: a quit during start-up must still close the hub (or keep it from starting).
+  closeBeforeQuit(
+    app,
+    () => {
+      quitRequested = true;
+      return closeHub();
+    },
+    warn,
+    quitDeadlineMs,
+  );
   app.on('activate', () => {
     if (windows.size === 0) openWindow();
   });
 
   const openHub = async (): Promise<OpenHub | undefined> => {
     const userDataDir = app.getPath('userData');
-    const settings = await readSettings(userDataDir);
+    const settings = await readSettings(userDataDir, warn);
     const choice = await chooseMode(options.env, settings);
     if (choice.mode === 'remote') {
       const remote = await connectRemoteHub({
@@ -111,13 +142,15 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp | undefi
       return { mode: 'remote', hubUrl: remote.hubUrl, pinned, sessions: createSessionHandout() };
     }
     const ports = options.embeddedPorts ?? portsFromEnv(options.env);
-    const embedded = await startEmbeddedHub({
+    // Quitting before the start began: the quit went ahead, so nothing is started to be left open.
+    if (quitRequested) return undefined;
+    hubStart = (options.startEmbeddedHub ?? startEmbeddedHub)({
       userDataDir,
       logger,
       ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
       ...(ports ? { ports } : {}),
     });
-    closeBeforeQuit(app, () => embedded.close(), warn);
+    const embedded = await hubStart;
     return {
       mode: 'embedded',
       hubUrl: embedded.hubUrl,
@@ -129,6 +162,11 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp | undefi
 
   const setUp = async (): Promise<void> => {
     hub = await openHub();
+    if (quitRequested) {
+      // The quit handler closes the hub (if one started); no window for an app on its way out.
+      info('quit during start-up', {});
+      return;
+    }
     if (!hub) {
       info('no hub chosen, quitting', {});
       app.quit();
@@ -166,7 +204,8 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp | undefi
     .catch(async (err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       logger.error('the desktop app could not start', { error: message });
-      await hub?.embedded?.close().catch(() => {});
+      const closing = closeHub();
+      if (closing) await closeWithin(closing, quitDeadlineMs).catch(() => {});
       dialog.showErrorBox('Outpost cannot start', message);
       app.exit(1);
     });

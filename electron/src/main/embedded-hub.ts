@@ -45,6 +45,8 @@ export interface EmbeddedHubOptions {
   /** The operator UI's built files, served at `/` (default: the runtime's). */
   uiDir?: string | false;
   logger?: Logger;
+  /** Starts the runtime (default {@link startEdgeRuntime}; tests wrap it). */
+  startRuntime?: typeof startEdgeRuntime;
 }
 
 /** The runtime running inside the desktop app, on loopback only. */
@@ -56,7 +58,7 @@ export interface EmbeddedHub {
   caPem: string;
   /** A single-use sign-in token for the window, as the hub's first admin. */
   issueSession(): EmbeddedSession;
-  /** Stops the runtime (flushes and closes the store). */
+  /** Stops the runtime (flushes and closes the store); later calls wait for the same close. */
   close(): Promise<void>;
 }
 
@@ -104,10 +106,11 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
   };
   const candidates = options.ports ?? EMBEDDED_PORTS;
+  const start = options.startRuntime ?? startEdgeRuntime;
   let runtime: EdgeRuntime | undefined;
   for (const [i, ports] of candidates.entries()) {
     try {
-      runtime = await startEdgeRuntime(embeddedConfig(dataDir, ports), overrides);
+      runtime = await start(embeddedConfig(dataDir, ports), overrides);
       break;
     } catch (err) {
       if (!addressInUse(err) || i === candidates.length - 1) throw err;
@@ -116,16 +119,30 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
   }
   if (!runtime) throw new Error('No ports to start the embedded hub on.');
   const started = runtime;
-  const caPem = await readFile(started.paths.caPem, 'utf8');
-  const hubUrl = `${started.urls.https}/`;
-  return {
-    runtime: started,
-    hubUrl,
-    caPem,
-    issueSession() {
-      const { token, expiresAt } = started.hub.logins.issueOneTimeToken(desktopUser(started.hub));
-      return { hubUrl, oneTimeToken: token, expiresAt };
-    },
-    close: () => started.close(),
-  };
+  try {
+    const caPem = await readFile(started.paths.caPem, 'utf8');
+    const hubUrl = `${started.urls.https}/`;
+    let closing: Promise<void> | undefined;
+    return {
+      runtime: started,
+      hubUrl,
+      caPem,
+      issueSession() {
+        const { token, expiresAt } = started.hub.logins.issueOneTimeToken(desktopUser(started.hub));
+        return { hubUrl, oneTimeToken: token, expiresAt };
+      },
+      close: () => {
+        closing ??= started.close();
+        return closing;
+      },
+    };
+  } catch (err) {
+    // The runtime is up and listening: stop it, or it stays open with nobody left to close it.
+    await started.close().catch((closeErr: unknown) =>
+      options.logger?.warn('closing the embedded hub after a failed start failed', {
+        error: String(closeErr),
+      }),
+    );
+    throw err;
+  }
 }

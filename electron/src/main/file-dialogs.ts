@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { open, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileFilter, OpenedFile, OpenFileOptions, SaveFileOptions } from '../desktop-api';
 import type { BrowserWindowPort, DialogPort } from './electron-ports';
@@ -32,6 +32,46 @@ function readFilters(value: unknown, fallback: FileFilter[]): FileFilter[] {
   });
 }
 
+// Reads go in chunks this big, so a file is never buffered past the limit.
+const READ_CHUNK = 1024 * 1024;
+
+/**
+ * Reads a regular file of at most `limit` bytes. Anything else (a device such as /dev/zero, a
+ * pipe, a folder) is refused before it is opened: those report a size of 0 whatever they hold,
+ * and a pipe would block the open. The read itself stops one byte past the limit, for files whose
+ * size says nothing (those in /proc) or that grow while being read.
+ */
+export async function readRegularFile(file: string, limit: number): Promise<Buffer> {
+  const name = path.basename(file);
+  const notAFile = () =>
+    new Error(`${name} is not a regular file; choose a file, not a device, pipe or folder.`);
+  const tooBig = (size: string) =>
+    new Error(`${name} is ${size} bytes; files up to ${limit} bytes can be opened.`);
+  const before = await stat(file);
+  if (!before.isFile()) throw notAFile();
+  if (before.size > limit) throw tooBig(String(before.size));
+  const handle = await open(file, 'r');
+  try {
+    // The path may have been swapped between the stat and the open: check what was opened.
+    const opened = await handle.stat();
+    if (!opened.isFile()) throw notAFile();
+    if (opened.size > limit) throw tooBig(String(opened.size));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, limit + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw tooBig(`more than ${limit}`);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
+
 function optionalText(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length > 200) throw new Error(`${field} must be a short string.`);
@@ -54,13 +94,7 @@ export async function openTextFile(
   });
   const file = result.filePaths[0];
   if (result.canceled || !file) return null;
-  const { size } = await stat(file);
-  if (size > MAX_OPEN_BYTES) {
-    throw new Error(
-      `${path.basename(file)} is ${size} bytes; files up to ${MAX_OPEN_BYTES} bytes can be opened.`,
-    );
-  }
-  const bytes = await readFile(file);
+  const bytes = await readRegularFile(file, MAX_OPEN_BYTES);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);

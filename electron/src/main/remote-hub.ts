@@ -203,6 +203,9 @@ export async function askForGatewayCa(dialog: DialogPort, gatewayUrl: string): P
 /**
  * Remote mode: pins the gateway's CA (asking the user when none is known yet), checks the gateway
  * against it, and remembers a newly accepted CA in the settings. Undefined when the user cancels.
+ * The gateway and its CA are remembered, but the settings' mode only changes when remote mode
+ * came from the settings: a gateway given by OUTPOST_REMOTE_URL is for that launch, and a later
+ * one without the variable still embeds its hub (unless the settings say otherwise).
  */
 export async function connectRemoteHub(deps: {
   choice: Extract<ModeChoice, { mode: 'remote' }>;
@@ -218,7 +221,9 @@ export async function connectRemoteHub(deps: {
   if (!caPem) return undefined;
   await probeGateway(url.href, caPem, deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs });
   if (accepted) {
-    await writeSettings(deps.userDataDir, { ...deps.settings, mode: 'remote', gatewayUrl: url.href, caPem });
+    // The settings' mode is kept as it is: 'remote' already when they chose remote mode.
+    const mode = deps.choice.from === 'settings' ? { mode: 'remote' as const } : {};
+    await writeSettings(deps.userDataDir, { ...deps.settings, ...mode, gatewayUrl: url.href, caPem });
   }
   return { hubUrl: url.href, hostname: hostOf(url), caPem };
 }
