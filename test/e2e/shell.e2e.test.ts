@@ -49,6 +49,17 @@ describe('the operator app shell in Chromium', () => {
       expect(await nav.getByRole('link', { name: label }).count()).toBe(1);
     }
     await signedIn.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    // Going to another page puts the keyboard focus on its content, not on the link left behind.
+    await nav.getByRole('link', { name: 'Hub' }).click();
+    await expect
+      .poll(() =>
+        signedIn.evaluate(
+          () =>
+            (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document
+              .activeElement?.id,
+        ),
+      )
+      .toBe('main');
     await ctx2.close();
   });
 

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useHubEventsStatus } from '../api/events';
 import { SCREENS } from '../screens/registry';
 import { hrefTo, useRoute } from './router';
@@ -8,6 +9,19 @@ import { useFiringAlerts } from './use-firing-alerts';
 export function Layout() {
   const session = useSession();
   const route = useRoute();
+  const main = useRef<HTMLElement>(null);
+  // A new page (not a new query on the same page) moves focus to its content, so keyboard and
+  // screen-reader users start there instead of on the link they left behind.
+  const page = route.segments.join('/');
+  const firstPage = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: page is the trigger
+  useEffect(() => {
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [page]);
   const status = useHubEventsStatus();
   const firing = useFiringAlerts();
   const current = route.segments[0] ?? 'fleet';
@@ -52,7 +66,7 @@ export function Layout() {
           </button>
         </div>
       </nav>
-      <main id="main" className="content" tabIndex={-1}>
+      <main id="main" className="content" tabIndex={-1} ref={main}>
         <Screen key={screen.path} route={{ ...route, segments: route.segments.slice(1) }} />
       </main>
     </div>
