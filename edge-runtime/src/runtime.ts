@@ -71,6 +71,11 @@ export function acceptedHostNames(config: RuntimeConfig): string[] {
   return [...new Set([config.hostName, ...config.hostAliases, 'localhost', '127.0.0.1'])];
 }
 
+/** A size, or 0 when it could not be read (NaN) or is not known yet. */
+function finiteOr0(n: number | undefined): number {
+  return n !== undefined && Number.isFinite(n) ? n : 0;
+}
+
 /** The host name clients should dial: the configured name, which the certificate covers. */
 function publicHost(config: RuntimeConfig): string {
   return config.hostName.includes(':') ? `[${config.hostName}]` : config.hostName;
@@ -169,7 +174,8 @@ export async function startEdgeRuntime(
           startedAt,
           devices: hub.devices.size(),
           lastSeq: hub.feed.lastSeq(),
-          store: { bytes: await store.sizeBytes().catch(() => 0), lastSeq: store.stats().lastSeq },
+          // The metrics' cached walk: a page polling this must not walk the store's directory each time.
+          store: { bytes: finiteOr0(await metrics.storeSizeBytes()), lastSeq: store.stats().lastSeq },
           telemetryQueue: {
             bytes: outbox.bytes,
             budgetBytes: outbox.budgetBytes,

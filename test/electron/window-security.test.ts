@@ -112,6 +112,7 @@ describe('content security policy', () => {
       "connect-src 'self'",
       "object-src 'none'",
       "base-uri 'none'",
+      "form-action 'self'",
       "frame-ancestors 'none'",
     ]);
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');

@@ -28,6 +28,8 @@ export interface HubMetrics {
   attach(sources: HubMetricsSources): void;
   /** The exposition document. */
   render(): Promise<string>;
+  /** Disk usage of the store, walked at most every 10 s (undefined before the hub is attached). */
+  storeSizeBytes(): Promise<number | undefined>;
   /** Stops the event-loop monitor and the event listeners. */
   close(): void;
 }
@@ -68,6 +70,7 @@ export function createHubMetrics(): HubMetrics {
   };
 
   return {
+    storeSizeBytes: storeSize,
     instrumentLink(link) {
       return {
         isConnected: (deviceId, moduleId) => link.isConnected(deviceId, moduleId),

@@ -1,3 +1,4 @@
+import { UI_CONTENT_SECURITY_POLICY } from '@outpost/edge-runtime';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type {
   BrowserWindowPort,
@@ -9,21 +10,12 @@ import type {
 } from './electron-ports';
 
 /**
- * The desktop app's content security policy, added to every response the windows receive: the
- * page's own scripts only (no inline script, no eval), the API and event stream on its own origin,
- * no plugins, no framing. Inline styles are allowed for React's `style` props. It is added beside
- * whatever policy the hub sends, and browsers enforce both.
+ * The desktop app's content security policy, added to every response the windows receive: the one
+ * every hub sends with the UI (its own scripts only, API and event stream on its own origin, no
+ * plugins, no framing). Added beside whatever the server sends, so a hub of an older version that
+ * sends none is held to it too; browsers enforce both.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = UI_CONTENT_SECURITY_POLICY;
 
 /** The origin (`scheme://host:port`) of a URL, or undefined when it is not a URL with one. */
 export function originOf(url: string): string | undefined {

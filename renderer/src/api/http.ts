@@ -36,6 +36,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** `text`: the body is returned as it came (a PEM file), not parsed as JSON. */
+  responseType?: 'json' | 'text';
 }
 
 /** Where the hub is and who is calling. */
@@ -129,7 +131,7 @@ export function createHubClient(
       throw error;
     }
     const text = res.status === 204 ? '' : await res.text();
-    const data = (text ? JSON.parse(text) : undefined) as T;
+    const data = (options.responseType === 'text' ? text : text ? JSON.parse(text) : undefined) as T;
     return { status: res.status, data, headers: res.headers };
   };
   const data = async <T>(p: Promise<ApiResponse<T>>) => (await p).data;

@@ -1,6 +1,6 @@
 /** This hub's facts (`GET /api/v1/hub`) and its CA certificate (`GET /api/v1/hub/ca.pem`). */
 import type { HubInfo } from '@outpost/core';
-import { HubApiError, type HubClient, toHubApiError } from './http';
+import type { HubClient } from './http';
 
 export type { HubInfo };
 
@@ -14,18 +14,11 @@ export function fetchHubInfo(client: HubClient, signal?: AbortSignal) {
  * with it and handed to the browser as a blob; returns the file name.
  */
 export async function downloadCa(client: HubClient): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetch(`${client.baseUrl}/api/v1/hub/ca.pem`, {
-      headers: client.token ? { authorization: `Bearer ${client.token}` } : {},
-    });
-  } catch (err) {
-    throw new HubApiError(0, 'Unreachable', `The hub did not answer (${(err as Error).message}).`);
-  }
-  if (!res.ok) throw await toHubApiError(res);
-  const pem = await res.text();
-  const name =
-    /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'outpost-ca.pem';
+  const { data: pem, headers } = await client.request<string>('GET', '/api/v1/hub/ca.pem', {
+    responseType: 'text',
+    headers: { accept: 'application/x-pem-file' },
+  });
+  const name = /filename="([^"]+)"/.exec(headers.get('content-disposition') ?? '')?.[1] ?? 'outpost-ca.pem';
   const url = URL.createObjectURL(new Blob([pem], { type: 'application/x-pem-file' }));
   const a = document.createElement('a');
   a.href = url;
