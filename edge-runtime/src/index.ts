@@ -1,5 +1,6 @@
 export * from './config';
 export * from './http/app';
+export { type FastLane, methodFastLane } from './http/method-fast-lane';
 export { UI_CONTENT_SECURITY_POLICY } from './http/operator-ui';
 export * from './logging';
 export * from './mqtt';

@@ -11,7 +11,7 @@ import {
   type TelemetrySink,
 } from '@outpost/core';
 import type { RuntimeConfig } from './config';
-import { createHttpApp } from './http/app';
+import { createHttpHandler } from './http/app';
 import type { HubInfoSource } from './http/routes/hub-info';
 import { writeHubInfo } from './hub-info';
 import { createJsonLogger } from './logging';
@@ -185,7 +185,7 @@ export async function startEdgeRuntime(
         };
       },
     };
-    const app = createHttpApp({
+    const handler = createHttpHandler({
       hubInfo,
       ...(overrides.uiDir === undefined ? {} : { uiDir: overrides.uiDir }),
       hub,
@@ -207,7 +207,7 @@ export async function startEdgeRuntime(
         rejectUnauthorized: false,
         ca: endpoints.deviceCas,
       },
-      app,
+      handler,
     );
     listening = server;
     server.keepAliveTimeout = KEEP_ALIVE_MS;

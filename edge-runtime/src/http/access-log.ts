@@ -3,21 +3,35 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Caller } from './auth';
 
 /**
- * Middleware: one debug line per answered request (method, path, status, ms, actor). The query
- * string is never logged: `?access_token=` (event streams) and SAS tokens must not reach logs.
+ * The debug line of one answered request (method, path, status, ms, actor). The query string is
+ * never logged: `?access_token=` (event streams) and SAS tokens must not reach logs.
  */
+export function logRequest(
+  logger: Logger,
+  line: { method: string | undefined; url: string; status: number; started: number; caller?: Caller },
+): void {
+  logger.debug('http request', {
+    method: line.method,
+    path: line.url.split('?')[0]?.slice(0, 300),
+    status: line.status,
+    ms: Math.round((performance.now() - line.started) * 10) / 10,
+    ...(line.caller ? { actor: `${line.caller.actor.type}:${line.caller.actor.id}` } : {}),
+  });
+}
+
+/** Middleware: one debug line per answered request ({@link logRequest}). */
 export function accessLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
     res.once('finish', () => {
       const caller = res.locals.caller as Caller | undefined;
-      logger.debug('http request', {
+      // originalUrl: req.path is relative to the router that answered.
+      logRequest(logger, {
         method: req.method,
-        // originalUrl minus the query: req.path is relative to the router that answered.
-        path: req.originalUrl.split('?')[0]?.slice(0, 300),
+        url: req.originalUrl,
         status: res.statusCode,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-        ...(caller ? { actor: `${caller.actor.type}:${caller.actor.id}` } : {}),
+        started,
+        ...(caller ? { caller } : {}),
       });
     });
     next();

@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import { type Hub, HubError, type Logger } from '@outpost/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { HubMetrics } from '../metrics/hub-metrics';
@@ -6,6 +7,7 @@ import { OUTPOST_VERSION } from '../version';
 import { accessLog } from './access-log';
 import type { AuthOptions } from './auth';
 import { sendError } from './error-map';
+import { methodFastLane } from './method-fast-lane';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { operatorUiRouter } from './operator-ui';
 import { requireApiVersion } from './request-guards';
@@ -53,10 +55,23 @@ export interface HttpAppOptions {
   uiDir?: string | false;
 }
 
+/** The hub's HTTPS request handler: the direct-method fast lane (method-fast-lane.ts), then the express app. */
+export function createHttpHandler(options: HttpAppOptions): RequestListener {
+  const app = createHttpApp(options);
+  const lane = methodFastLane({ auth: authOptions(options), logger: options.logger });
+  return (req, res) => {
+    if (!lane(req, res)) app(req, res);
+  };
+}
+
+function authOptions(options: HttpAppOptions): AuthOptions {
+  return { hub: options.hub, hostNames: options.hostNames, skewSeconds: options.skewSeconds };
+}
+
 /** Builds the express app of the hub's HTTPS API; it never calls listen(). */
 export function createHttpApp(options: HttpAppOptions): Express {
   const { hub, logger } = options;
-  const auth: AuthOptions = { hub, hostNames: options.hostNames, skewSeconds: options.skewSeconds };
+  const auth = authOptions(options);
   const app = express();
   app.disable('x-powered-by');
   // Twins carry their own etag header; express's body-hash etag would only confuse clients.

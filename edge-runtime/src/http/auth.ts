@@ -34,6 +34,20 @@ export interface AuthOptions {
   skewSeconds: number;
 }
 
+/** The caller of a SAS `Authorization` header whose policy holds `right`; throws UNAUTHORIZED otherwise. */
+export function sasCaller(options: AuthOptions, header: string, right: AccessRight): Caller {
+  const { policy } = verifyServiceToken(header, {
+    policies: options.hub.policies.list(),
+    hostNames: options.hostNames,
+    now: options.hub.clock.now(),
+    skewSeconds: options.skewSeconds,
+  });
+  if (!hasRight(policy, right)) {
+    throw new HubError('UNAUTHORIZED', `Policy ${policy.name} lacks the ${right} permission.`);
+  }
+  return { actor: { type: 'policy', id: policy.name }, policyName: policy.name };
+}
+
 /**
  * Middleware: a valid SAS token of a policy that holds `right` (service-api.md §1.3, §1.6), or an
  * operator bearer token whose role is at least `minRole` (default: derived from `right` and the
@@ -52,19 +66,7 @@ export function requireRight(options: AuthOptions, right: AccessRight, minRole?:
         next();
         return;
       }
-      const { policy } = verifyServiceToken(header, {
-        policies: options.hub.policies.list(),
-        hostNames: options.hostNames,
-        now: options.hub.clock.now(),
-        skewSeconds: options.skewSeconds,
-      });
-      if (!hasRight(policy, right)) {
-        throw new HubError('UNAUTHORIZED', `Policy ${policy.name} lacks the ${right} permission.`);
-      }
-      res.locals.caller = {
-        actor: { type: 'policy', id: policy.name },
-        policyName: policy.name,
-      } satisfies Caller;
+      res.locals.caller = sasCaller(options, header, right);
       next();
     } catch (err) {
       sendError(res, err);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { type ErrorCode, HubError } from '@outpost/core';
-import type { Response } from 'express';
 
 /** The IoT Hub wire form of each hub error code: HTTP status and the `ErrorCode:` name (service-api.md §1.7). */
 export const httpErrors: Record<ErrorCode, { status: number; name: string }> = {
@@ -58,17 +58,33 @@ export function errorBody(name: string, message: string, now = new Date()) {
   };
 }
 
-/** Sends a HubError (or an unexpected error, as 500) in the IoT Hub wire format. */
-export function sendError(res: Response, err: unknown): void {
+/** Answers `body` as JSON with `status` on a plain Node response (express's `res.json` without the router). */
+export function writeJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/**
+ * Sends a HubError (or an unexpected error, as 500) in the IoT Hub wire format. It takes a plain
+ * Node response, so the express routes and the method fast lane (method-fast-lane.ts) answer alike.
+ */
+export function sendError(res: ServerResponse, err: unknown): void {
   const hubError =
     err instanceof HubError ? err : new HubError('INTERNAL', 'The hub failed to handle the request.');
   const { status, name } = httpErrors[hubError.code];
+  const headers: Record<string, string> = { 'iothub-errorcode': name };
   // A throttled caller learns when to come back (login rate limiting sets it).
   const retryAfter = hubError.details?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') res.set('retry-after', String(retryAfter));
-  res
-    .status(status)
-    .set('iothub-errorcode', name)
-    .type('application/json')
-    .send(errorBody(name, hubError.message));
+  if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  writeJson(res, status, errorBody(name, hubError.message), headers);
 }

@@ -5,10 +5,14 @@ import { sendError } from './error-map';
 // Any well-formed date version is accepted (service-api.md §1.5): SDKs send 2020-09-30 to 2021-04-12+.
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
+/** True when `v` is one well-formed `api-version` value. */
+export function isApiVersion(v: unknown): v is string {
+  return typeof v === 'string' && API_VERSION.test(v);
+}
+
 /** Middleware: `api-version` must be present and look like a date version. */
 export function requireApiVersion(req: Request, res: Response, next: NextFunction): void {
-  const v = req.query['api-version'];
-  if (typeof v !== 'string' || !API_VERSION.test(v)) {
+  if (!isApiVersion(req.query['api-version'])) {
     sendError(
       res,
       new HubError(

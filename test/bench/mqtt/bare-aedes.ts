@@ -1,5 +1,10 @@
-/** A bare aedes broker (no auth, no hub): MQTT over TLS with the hub's certificate, and plain TCP, on loopback. */
+/**
+ * A bare aedes broker (no auth, no hub): MQTT over TLS with the hub's certificate, and plain TCP, on
+ * loopback; and a bare HTTPS → MQTT method relay on it, the least any HTTPS-fronted broker can do.
+ */
 import { readFile } from 'node:fs/promises';
+import type http from 'node:http';
+import https from 'node:https';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -11,6 +16,8 @@ export interface BareBroker {
   mqtts: string;
   /** `mqtt://127.0.0.1:port`. */
   mqtt: string;
+  /** `https://127.0.0.1:port`: the bare method relay ({@link methodRelay}). */
+  https: string;
   /** Clients connected now. */
   connectedClients(): number;
   close(): Promise<void>;
@@ -49,13 +56,82 @@ export async function startBareBroker(tlsDir: string): Promise<BareBroker> {
     tls.createServer({ cert, key, ca: [ca!], requestCert: true, rejectUnauthorized: false }, handle),
   );
   const plain = await listen(net.createServer(handle));
+  const relay = await listen(
+    https.createServer(
+      { cert, key, ca: [ca!], requestCert: true, rejectUnauthorized: false },
+      await methodRelay(broker),
+    ),
+  );
   return {
     mqtts: `mqtts://127.0.0.1:${secure.port}`,
     mqtt: `mqtt://127.0.0.1:${plain.port}`,
+    https: `https://127.0.0.1:${relay.port}`,
     connectedClients: () => broker.connectedClients,
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await Promise.all([secure.close(), plain.close()]);
+      await Promise.all([secure.close(), plain.close(), relay.close()]);
     },
+  };
+}
+
+/** The bare relay's request topic prefix (the bench's answering device subscribes to it) and answer filter. */
+const RELAY_REQUESTS = 'bench/methods/POST/';
+const RELAY_ANSWERS = 'bench/methods/res/#';
+
+/**
+ * The least an HTTPS-fronted broker does for a direct method, as the reference for the hub's
+ * `POST /twins/{id}/methods`: read the JSON body, publish the payload to the device at QoS 0 with a
+ * request id, and answer `{status, payload}` when the device's reply comes back. No authentication,
+ * no validation, no registry, no timeouts, no logging: everything the hub adds is missing on purpose.
+ */
+async function methodRelay(broker: Aedes): Promise<http.RequestListener> {
+  const pending = new Map<string, http.ServerResponse>();
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    broker.subscribe(
+      RELAY_ANSWERS,
+      (packet, done) => {
+        // bench/methods/res/{status}/?$rid={rid}
+        const topic = packet.topic;
+        const rid = topic.slice(topic.indexOf('$rid=') + 5);
+        const res = pending.get(rid);
+        if (res) {
+          pending.delete(rid);
+          const status = Number(topic.split('/')[3]);
+          const payload = packet.payload.length ? packet.payload.toString('utf8') : 'null';
+          const body = `{"status":${status},"payload":${payload}}`;
+          res.writeHead(200, {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(body),
+          });
+          res.end(body);
+        }
+        done();
+      },
+      resolve,
+    );
+  });
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { methodName, payload } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        methodName: string;
+        payload: unknown;
+      };
+      const rid = `r${(next++).toString(36)}`;
+      pending.set(rid, res);
+      broker.publish(
+        {
+          cmd: 'publish',
+          topic: `${RELAY_REQUESTS}${methodName}/?$rid=${rid}`,
+          payload: Buffer.from(JSON.stringify(payload ?? null)),
+          qos: 0,
+          retain: false,
+          dup: false,
+        },
+        () => undefined,
+      );
+    });
   };
 }

@@ -124,6 +124,7 @@ async function main(): Promise<void> {
       pid: process.pid,
       mqtts: bare.mqtts,
       mqtt: bare.mqtt,
+      https: bare.https,
       tlsDir: tlsDirArg,
       caPem: path.join(tlsDirArg, 'ca.pem'),
       startMs: Math.round(performance.now() - started),

@@ -47,6 +47,8 @@ export interface MethodRun {
   phases: MethodPhaseRun[];
   /** Hub only: the same HTTPS call to an offline device (404 at once), sequential: the HTTP side without the MQTT leg. */
   httpsOfflineDeviceFloor?: MethodPhaseRun;
+  /** Bare only: the hub's HTTPS calls, through the bare HTTPS → aedes relay (bare-aedes.ts) to the same kind of device. */
+  httpsRelay?: { shape: string; phases: MethodPhaseRun[] };
 }
 
 /** The method payload (~110 bytes of JSON); the device echoes it. */
@@ -73,8 +75,8 @@ async function startAnsweringDevice(
   return holder.device;
 }
 
-/** The hub: HTTPS calls through a keep-alive agent, signed as iothubowner; `expect` is the HTTP status wanted. */
-function hubCaller(target: Target, concurrency: number) {
+/** HTTPS calls through a keep-alive agent, signed as iothubowner, to the hub (or `base`); `expect` is the HTTP status wanted. */
+function hubCaller(target: Target, concurrency: number, base = target.broker.info.https) {
   const agent = new https.Agent({ keepAlive: true, maxSockets: concurrency, ca: target.ca });
   const authorization = createSasToken({
     resourceUri: 'localhost',
@@ -83,7 +85,7 @@ function hubCaller(target: Target, concurrency: number) {
     expiresAt: Math.ceil(Date.now() / 1000) + 3600,
   });
   const callDevice = (deviceId: string, expect: number): Caller => {
-    const url = `${target.broker.info.https}/twins/${encodeURIComponent(deviceId)}/methods?api-version=2021-04-12`;
+    const url = `${base}/twins/${encodeURIComponent(deviceId)}/methods?api-version=2021-04-12`;
     return (seq) =>
       new Promise<void>((resolve, reject) => {
         const body = Buffer.from(
@@ -161,6 +163,7 @@ export async function runMethods(target: Target, options: MethodOptions): Promis
   const caller = hub ? { call: hub.callDevice(deviceId, 200), close: hub.close } : await bareCaller(target);
   const phases: MethodPhaseRun[] = [];
   let offlineFloor: MethodPhaseRun | undefined;
+  let relayPhases: MethodPhaseRun[] | undefined;
   try {
     if (hub) {
       // The HTTPS side alone: the same request to a provisioned device that is not connected is
@@ -191,34 +194,19 @@ export async function runMethods(target: Target, options: MethodOptions): Promis
         cost,
       };
     }
-    for (const phase of options.phases) {
-      let errors = 0;
-      const latencies: number[] = [];
-      const runCalls = (count: number, record: boolean) =>
-        runPool(count, phase.concurrency, async (seq) => {
-          const started = performance.now();
-          try {
-            await caller.call(seq);
-          } catch {
-            errors++;
-            return;
-          }
-          if (record) latencies.push(performance.now() - started);
-        });
-      await runCalls(phase.warmup, false);
-      errors = 0;
-      const { cost } = await measured(target, `methods-c${phase.concurrency}`, () =>
-        runCalls(phase.calls, true),
-      );
-      phases.push({
-        concurrency: phase.concurrency,
-        calls: phase.calls,
-        errors,
-        callsPerSec: round(latencies.length / (cost.wallMs / 1000), 0),
-        latencyMs: summarize(latencies, 3),
-        brokerCpuUsPerCall: round((cost.brokerCpuMs * 1000) / phase.calls, 1),
-        cost,
-      });
+    phases.push(...(await runPhases(target, options.phases, caller.call, 'methods')));
+    if (!isHub && target.broker.info.https) {
+      const relay = hubCaller(target, maxConcurrency, target.broker.info.https);
+      try {
+        relayPhases = await runPhases(
+          target,
+          options.phases,
+          relay.callDevice(deviceId, 200),
+          'relay-methods',
+        );
+      } finally {
+        relay.close();
+      }
     }
   } finally {
     await caller.close();
@@ -230,5 +218,54 @@ export async function runMethods(target: Target, options: MethodOptions): Promis
       : 'requester client → broker → responder client → broker → requester client (QoS 0 both ways)',
     phases,
     ...(offlineFloor ? { httpsOfflineDeviceFloor: offlineFloor } : {}),
+    ...(relayPhases
+      ? {
+          httpsRelay: {
+            shape:
+              'HTTPS POST /twins/{id}/methods (keep-alive) → bare relay → aedes → device (QoS 0) → relay → HTTP 200',
+            phases: relayPhases,
+          },
+        }
+      : {}),
   };
+}
+
+/** Runs `phases` of calls through `call` (a warmup, then the measured calls), profiled as `label`. */
+async function runPhases(
+  target: Target,
+  phases: MethodPhase[],
+  call: Caller,
+  label: string,
+): Promise<MethodPhaseRun[]> {
+  const out: MethodPhaseRun[] = [];
+  for (const phase of phases) {
+    let errors = 0;
+    const latencies: number[] = [];
+    const runCalls = (count: number, record: boolean) =>
+      runPool(count, phase.concurrency, async (seq) => {
+        const started = performance.now();
+        try {
+          await call(seq);
+        } catch {
+          errors++;
+          return;
+        }
+        if (record) latencies.push(performance.now() - started);
+      });
+    await runCalls(phase.warmup, false);
+    errors = 0;
+    const { cost } = await measured(target, `${label}-c${phase.concurrency}`, () =>
+      runCalls(phase.calls, true),
+    );
+    out.push({
+      concurrency: phase.concurrency,
+      calls: phase.calls,
+      errors,
+      callsPerSec: round(latencies.length / (cost.wallMs / 1000), 0),
+      latencyMs: summarize(latencies, 3),
+      brokerCpuUsPerCall: round((cost.brokerCpuMs * 1000) / phase.calls, 1),
+      cost,
+    });
+  }
+  return out;
 }

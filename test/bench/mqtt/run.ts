@@ -10,7 +10,7 @@ import { msSince, progress, round } from '../stats';
 import { type BrokerChild, spawnBrokerChild } from './children';
 import { type ConnectStormRun, runConnectStorm } from './connect-storm';
 import { DEVICE_PREFIX, type RunCost, type Target, type Transport, targetOf } from './devices';
-import { type MethodPhase, type MethodRun, runMethods } from './methods';
+import { type MethodPhase, type MethodPhaseRun, type MethodRun, runMethods } from './methods';
 import { type ReportedPatchRun, runReportedPatches } from './reported-patches';
 import { runTelemetry, type TelemetryRun } from './telemetry';
 
@@ -140,17 +140,39 @@ function stallNote(cost: RunCost): string {
 function bestPhases(runs: MethodRun[]): MethodRun {
   const first = runs[0]!;
   const floors = runs.flatMap((r) => (r.httpsOfflineDeviceFloor ? [r.httpsOfflineDeviceFloor] : []));
+  const lowestP50 = (phases: MethodPhaseRun[]) => best(phases, (p) => p.latencyMs.p50, false);
+  const relays = runs.flatMap((r) => (r.httpsRelay ? [r.httpsRelay] : []));
   return {
     shape: first.shape,
-    phases: first.phases.map((_, i) =>
-      best(
-        runs.map((r) => r.phases[i]!),
-        (p) => p.latencyMs.p50,
-        false,
-      ),
-    ),
-    ...(floors.length > 0 ? { httpsOfflineDeviceFloor: best(floors, (p) => p.latencyMs.p50, false) } : {}),
+    phases: first.phases.map((_, i) => lowestP50(runs.map((r) => r.phases[i]!))),
+    ...(floors.length > 0 ? { httpsOfflineDeviceFloor: lowestP50(floors) } : {}),
+    ...(relays[0]
+      ? {
+          httpsRelay: {
+            shape: relays[0].shape,
+            phases: relays[0].phases.map((_, i) => lowestP50(relays.map((r) => r.phases[i]!))),
+          },
+        }
+      : {}),
   };
+}
+
+/** Hub / bare HTTPS relay per phase: what the hub adds over the least an HTTPS front must do. */
+function relayRatios(hub: MethodRun, bare: MethodRun) {
+  const relay = bare.httpsRelay;
+  if (!relay) return undefined;
+  return hub.phases.map((p, i) => {
+    const r = relay.phases[i]!;
+    const b = bare.phases[i]!;
+    return {
+      concurrency: p.concurrency,
+      hubToRelayP50: ratio(p.latencyMs.p50, r.latencyMs.p50),
+      hubToRelayP99: ratio(p.latencyMs.p99, r.latencyMs.p99),
+      hubToRelayCallsPerSec: ratio(p.callsPerSec, r.callsPerSec),
+      relayToBareMqttP50: ratio(r.latencyMs.p50, b.latencyMs.p50),
+      relayToBareMqttP99: ratio(r.latencyMs.p99, b.latencyMs.p99),
+    };
+  });
 }
 
 /** Where a sequential hub method call's p50 goes: the HTTPS side (offline-device floor) and the MQTT leg. */
@@ -400,13 +422,18 @@ async function main(): Promise<void> {
           targets(transport),
           options.methods.rounds,
           (t) => runMethods(t, options.methods),
-          (r) =>
-            r.phases
-              .map(
-                (p) =>
-                  `c=${p.concurrency}: p50 ${p.latencyMs.p50} ms p99 ${p.latencyMs.p99} ms ${p.callsPerSec}/s err ${p.errors}${stallNote(p.cost)}`,
-              )
-              .join('; '),
+          (r) => {
+            const line = (phases: MethodPhaseRun[]) =>
+              phases
+                .map(
+                  (p) =>
+                    `c=${p.concurrency}: p50 ${p.latencyMs.p50} ms p99 ${p.latencyMs.p99} ms ${p.callsPerSec}/s err ${p.errors}${stallNote(p.cost)}`,
+                )
+                .join('; ');
+            return r.httpsRelay
+              ? `${line(r.phases)}; HTTPS relay ${line(r.httpsRelay.phases)}`
+              : line(r.phases);
+          },
         );
         const h = bestPhases(runs.hub);
         const b = bestPhases(runs.bare);
@@ -419,6 +446,7 @@ async function main(): Promise<void> {
             p99: ratio(p.latencyMs.p99, b.phases[i]!.latencyMs.p99),
             callsPerSec: ratio(p.callsPerSec, b.phases[i]!.callsPerSec),
           })),
+          ratioHubToBareHttpsRelay: relayRatios(h, b),
           decomposition: methodDecomposition(h, b),
           allRuns: {
             hub: runs.hub.map((r) =>
@@ -426,6 +454,13 @@ async function main(): Promise<void> {
             ),
             bare: runs.bare.map((r) =>
               r.phases.map((p) => ({ c: p.concurrency, p50: p.latencyMs.p50, p99: p.latencyMs.p99 })),
+            ),
+            bareHttpsRelay: runs.bare.map((r) =>
+              (r.httpsRelay?.phases ?? []).map((p) => ({
+                c: p.concurrency,
+                p50: p.latencyMs.p50,
+                p99: p.latencyMs.p99,
+              })),
             ),
           },
         };
