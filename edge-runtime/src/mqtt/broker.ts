@@ -85,6 +85,7 @@ export async function createBroker(hooks: BrokerHooks, on: BrokerListeners): Pro
       return (packet as { clientId?: string }).clientId === HUB_SENDER ? packet : null;
     },
   });
+  endDevicePublishesAtTheHub(broker);
   broker.on('clientReady', (client) => on.ready(client));
   broker.on('clientDisconnect', (client) => on.disconnected(client));
   broker.on('subscribe', (subs, client) => on.subscribed(client, subs));
@@ -97,6 +98,29 @@ export async function createBroker(hooks: BrokerHooks, on: BrokerListeners): Pro
   broker.on('clientError', (client, err) => on.failed(client, err));
   broker.on('connectionError', (client, err) => on.failed(client, err));
   return broker;
+}
+
+type Publish = (packet: PublishPacket, client: Client | null, done?: (err?: Error | null) => void) => void;
+
+/**
+ * A device's PUBLISH ends at the hub: `authorizePublish` has handled it (telemetry into the outbox,
+ * twin and method answers to their waiters) before aedes acknowledges it, and `authorizeForward`
+ * would drop it for every subscriber. So aedes's fan-out pipeline after the PUBACK (retained store,
+ * offline-session enqueue, topic matching, delivery attempts) is skipped for packets of a client;
+ * the broker's own packets (`$SYS/…`) still take it. It was half of the broker's CPU per telemetry
+ * message (test/bench/mqtt).
+ */
+function endDevicePublishesAtTheHub(broker: Aedes): void {
+  const target = broker as unknown as { publish: Publish };
+  const fanOut = target.publish.bind(broker);
+  target.publish = (packet, client, done) => {
+    // aedes calls publish(packet, client, done) for client packets and wills, publish(packet, done) itself.
+    if (client !== null && typeof client === 'object') {
+      done?.(null);
+      return;
+    }
+    fanOut(packet, client, done);
+  };
 }
 
 /** Sends one packet to one client; resolves once written (or dropped because it closed). */
