@@ -583,6 +583,7 @@ async function main(): Promise<void> {
       'On 2 cores the client process and the broker process each have about one core: a client-bound run understates the broker. brokerCoreBound* = operations / broker CPU second: what one fully used core would sustain, independent of the clients.',
       'cost.brokerGc (pauses seen by perf_hooks) and cost.storeCheckpoints (hub) say what stalled the broker during a phase; tail latencies follow them.',
       'directMethods.*.decomposition: httpsOfflineDeviceP50Ms is the same HTTPS call to a provisioned, offline device (404 at once), so gatewayMqttLegP50Ms = hub p50 minus it.',
+      "directMethods.*.bare.httpsRelay: the hub's HTTPS calls through a bare Node HTTPS server that publishes to the device through aedes and answers on its reply (no auth, no validation, no registry): the least an HTTPS-fronted broker does. ratioHubToBareHttpsRelay is the hub's own cost; relayToBareMqtt is what HTTP costs against an MQTT requester.",
       'Connect storm: one TLS context is shared by all clients (a device builds its own once); RSS is VmRSS of the broker process from /proc; heap "retained" is after a forced full GC.',
       'Other work on this machine skews every figure: see machine.loadAverage (start) and load.loadAverageAtEnd.',
     ],
