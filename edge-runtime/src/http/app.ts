@@ -55,7 +55,11 @@ export interface HttpAppOptions {
   uiDir?: string | false;
 }
 
-/** The hub's HTTPS request handler: the direct-method fast lane (method-fast-lane.ts), then the express app. */
+/**
+ * The hub's HTTPS request handler: the direct-method fast lane (method-fast-lane.ts), then the
+ * express app. The lane runs before every express middleware: one added in front of the routes
+ * (rate limiting, auditing) must be added to the lane too, or the lane must leave those requests.
+ */
 export function createHttpHandler(options: HttpAppOptions): RequestListener {
   const app = createHttpApp(options);
   const lane = methodFastLane({ auth: authOptions(options), logger: options.logger });

@@ -8,6 +8,16 @@ import { isApiVersion, MAX_BODY_BYTES } from './request-guards';
 /** `/twins/{id}/methods` and `/twins/{id}/modules/{moduleId}/methods`, with a query string. */
 const METHOD_PATH = /^\/twins\/([^/?#]+)(?:\/modules\/([^/?#]+))?\/methods\?([^#]*)$/;
 
+/** More query parameters than this go to express (whose parser would drop some). */
+const MAX_QUERY_PARAMETERS = 32;
+
+/** The content types the lane reads as UTF-8 JSON (in lower case); any other spelling goes to express. */
+const UTF8_JSON_TYPES = new Set([
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json;charset=utf-8',
+]);
+
 /** A request the lane takes: everything checked except the body. */
 interface LaneRequest {
   deviceId: string;
@@ -42,55 +52,51 @@ export type FastLane = (req: IncomingMessage, res: ServerResponse) => boolean;
 export function methodFastLane(options: MethodFastLaneOptions): FastLane {
   const { auth, logger } = options;
 
-  const answer = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    lane: LaneRequest,
-    body: Buffer,
-    started: number,
-  ) => {
-    const done = () =>
-      logRequest(logger, {
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    // Unexpected errors are logged as the express app's error handler does, then answered 500.
+    if (!(err instanceof HubError)) {
+      logger.error('request failed', {
         method: req.method,
-        url: req.url ?? '',
-        status: res.statusCode,
-        started,
-        caller: lane.caller,
+        path: req.url?.split('?')[0],
+        error: String(err),
       });
+    }
+    if (!res.headersSent) sendError(res, err);
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, lane: LaneRequest, body: Buffer) => {
     let invocation: unknown;
     try {
-      invocation = JSON.parse(body.toString('utf8'));
+      // body-parser drops a UTF-8 byte order mark (some .NET writers send one); so does the lane.
+      const text = body.toString('utf8');
+      invocation = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (err) {
       sendError(
         res,
         new HubError('INVALID_FORMAT', `The body is not valid JSON (${(err as Error).message}).`),
       );
-      done();
       return;
     }
-    auth.hub.methods.invoke(lane.deviceId, lane.moduleId, invocation).then(
-      (result) => {
-        writeJson(res, 200, result);
-        done();
-      },
-      (err: unknown) => {
-        if (!(err instanceof HubError)) {
-          logger.error('request failed', {
-            method: req.method,
-            path: req.url?.split('?')[0],
-            error: String(err),
-          });
-        }
-        if (!res.headersSent) sendError(res, err);
-        done();
-      },
-    );
+    auth.hub.methods
+      .invoke(lane.deviceId, lane.moduleId, invocation)
+      .then((result) => writeJson(res, 200, result))
+      .catch((err: unknown) => fail(req, res, err));
   };
 
   return (req, res) => {
     const started = performance.now();
     const lane = take(req, auth);
     if (!lane) return false;
+    // Logged when the answer is sent, as the express access log does (not for a client gone before).
+    res.once('finish', () =>
+      logRequest(logger, {
+        method: req.method,
+        url: req.url ?? '',
+        status: res.statusCode,
+        started,
+        caller: lane.caller,
+      }),
+    );
     const chunks: Buffer[] = [];
     let received = 0;
     req.on('data', (chunk: Buffer) => {
@@ -100,7 +106,7 @@ export function methodFastLane(options: MethodFastLaneOptions): FastLane {
     req.on('end', () => {
       // Node's parser ends the body at content-length, so fewer bytes means a closed connection.
       if (received !== lane.length) return;
-      answer(req, res, lane, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), started);
+      answer(req, res, lane, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
     });
     return true;
   };
@@ -111,8 +117,10 @@ function take(req: IncomingMessage, auth: AuthOptions): LaneRequest | undefined 
   if (req.method !== 'POST') return undefined;
   const match = METHOD_PATH.exec(req.url ?? '');
   if (!match) return undefined;
-  const query = new URLSearchParams(match[3]);
-  const versions = query.getAll('api-version');
+  const search = match[3] as string;
+  // Express's query parser keeps the first 1000 parameters only; the SDK sends one.
+  if (search.split('&').length > MAX_QUERY_PARAMETERS) return undefined;
+  const versions = new URLSearchParams(search).getAll('api-version');
   if (versions.length !== 1 || !isApiVersion(versions[0])) return undefined;
   const headers = req.headers;
   const length = Number(headers['content-length']);
@@ -134,10 +142,7 @@ function take(req: IncomingMessage, auth: AuthOptions): LaneRequest | undefined 
   }
 }
 
-/** `application/json`, with no charset or a UTF-8 one (what the body parser reads without converting). */
+/** `application/json` with no charset or UTF-8, as SDKs write it; anything looser goes to express's parser. */
 function isUtf8Json(contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const [type, ...params] = contentType.split(';').map((p) => p.trim().toLowerCase());
-  if (type !== 'application/json') return false;
-  return params.every((p) => !p.startsWith('charset=') || p === 'charset=utf-8' || p === 'charset="utf-8"');
+  return contentType !== undefined && UTF8_JSON_TYPES.has(contentType.toLowerCase());
 }

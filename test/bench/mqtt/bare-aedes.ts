@@ -74,6 +74,9 @@ export async function startBareBroker(tlsDir: string): Promise<BareBroker> {
   };
 }
 
+/** Calls to this device id are answered by the relay itself at once: HTTPS alone, without MQTT. */
+export const HTTPS_ECHO_DEVICE = 'https-echo';
+
 /** The bare relay's request topic prefix (the bench's answering device subscribes to it) and answer filter. */
 const RELAY_REQUESTS = 'bench/methods/POST/';
 const RELAY_ANSWERS = 'bench/methods/res/#';
@@ -83,6 +86,8 @@ const RELAY_ANSWERS = 'bench/methods/res/#';
  * `POST /twins/{id}/methods`: read the JSON body, publish the payload to the device at QoS 0 with a
  * request id, and answer `{status, payload}` when the device's reply comes back. No authentication,
  * no validation, no registry, no timeouts, no logging: everything the hub adds is missing on purpose.
+ * It goes through aedes's public publish/subscribe (the hub sends to the one device connection
+ * instead). Calls to {@link HTTPS_ECHO_DEVICE} are answered at once: the cost of HTTPS alone.
  */
 async function methodRelay(broker: Aedes): Promise<http.RequestListener> {
   const pending = new Map<string, http.ServerResponse>();
@@ -119,6 +124,16 @@ async function methodRelay(broker: Aedes): Promise<http.RequestListener> {
         methodName: string;
         payload: unknown;
       };
+      if (req.url?.startsWith(`/twins/${HTTPS_ECHO_DEVICE}/`)) {
+        // The HTTP floor: answered at once, no MQTT leg at all.
+        const body = JSON.stringify({ status: 200, payload: payload ?? null });
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        });
+        res.end(body);
+        return;
+      }
       const rid = `r${(next++).toString(36)}`;
       pending.set(rid, res);
       broker.publish(

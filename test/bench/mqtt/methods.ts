@@ -4,6 +4,7 @@ import { createSasToken } from '@outpost/core';
 import type { DeviceConnection } from '../../../edge-runtime/src/simulator/device-connection';
 import { OWNER_KEY } from '../../helpers/test-hub';
 import { round, runPool, type Summary, summarize } from '../stats';
+import { HTTPS_ECHO_DEVICE } from './bare-aedes';
 import {
   benchDeviceId,
   connectDevice,
@@ -49,6 +50,8 @@ export interface MethodRun {
   httpsOfflineDeviceFloor?: MethodPhaseRun;
   /** Bare only: the hub's HTTPS calls, through the bare HTTPS → aedes relay (bare-aedes.ts) to the same kind of device. */
   httpsRelay?: { shape: string; phases: MethodPhaseRun[] };
+  /** Bare only: the same HTTPS calls answered at once by the relay server, with no MQTT leg. */
+  httpsEcho?: { shape: string; phases: MethodPhaseRun[] };
 }
 
 /** The method payload (~110 bytes of JSON); the device echoes it. */
@@ -164,6 +167,8 @@ export async function runMethods(target: Target, options: MethodOptions): Promis
   const phases: MethodPhaseRun[] = [];
   let offlineFloor: MethodPhaseRun | undefined;
   let relayPhases: MethodPhaseRun[] | undefined;
+  let echoPhases: MethodPhaseRun[] | undefined;
+  let callerOpen = true;
   try {
     if (hub) {
       // The HTTPS side alone: the same request to a provisioned device that is not connected is
@@ -195,9 +200,18 @@ export async function runMethods(target: Target, options: MethodOptions): Promis
       };
     }
     phases.push(...(await runPhases(target, options.phases, caller.call, 'methods')));
+    // The requester goes first: subscribed to the answers, it would be sent every relay answer too.
+    callerOpen = false;
+    await caller.close();
     if (!isHub && target.broker.info.https) {
       const relay = hubCaller(target, maxConcurrency, target.broker.info.https);
       try {
+        echoPhases = await runPhases(
+          target,
+          options.phases,
+          relay.callDevice(HTTPS_ECHO_DEVICE, 200),
+          'https-echo',
+        );
         relayPhases = await runPhases(
           target,
           options.phases,
@@ -209,7 +223,7 @@ export async function runMethods(target: Target, options: MethodOptions): Promis
       }
     }
   } finally {
-    await caller.close();
+    if (callerOpen) await caller.close();
     await device.disconnect();
   }
   return {
@@ -224,6 +238,15 @@ export async function runMethods(target: Target, options: MethodOptions): Promis
             shape:
               'HTTPS POST /twins/{id}/methods (keep-alive) → bare relay → aedes → device (QoS 0) → relay → HTTP 200',
             phases: relayPhases,
+          },
+        }
+      : {}),
+    ...(echoPhases
+      ? {
+          httpsEcho: {
+            shape:
+              'HTTPS POST /twins/{id}/methods (keep-alive) → the same bare server answers at once → HTTP 200',
+            phases: echoPhases,
           },
         }
       : {}),

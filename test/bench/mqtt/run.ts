@@ -142,6 +142,7 @@ function bestPhases(runs: MethodRun[]): MethodRun {
   const floors = runs.flatMap((r) => (r.httpsOfflineDeviceFloor ? [r.httpsOfflineDeviceFloor] : []));
   const lowestP50 = (phases: MethodPhaseRun[]) => best(phases, (p) => p.latencyMs.p50, false);
   const relays = runs.flatMap((r) => (r.httpsRelay ? [r.httpsRelay] : []));
+  const echoes = runs.flatMap((r) => (r.httpsEcho ? [r.httpsEcho] : []));
   return {
     shape: first.shape,
     phases: first.phases.map((_, i) => lowestP50(runs.map((r) => r.phases[i]!))),
@@ -151,6 +152,14 @@ function bestPhases(runs: MethodRun[]): MethodRun {
           httpsRelay: {
             shape: relays[0].shape,
             phases: relays[0].phases.map((_, i) => lowestP50(relays.map((r) => r.phases[i]!))),
+          },
+        }
+      : {}),
+    ...(echoes[0]
+      ? {
+          httpsEcho: {
+            shape: echoes[0].shape,
+            phases: echoes[0].phases.map((_, i) => lowestP50(echoes.map((r) => r.phases[i]!))),
           },
         }
       : {}),
@@ -164,6 +173,7 @@ function relayRatios(hub: MethodRun, bare: MethodRun) {
   return hub.phases.map((p, i) => {
     const r = relay.phases[i]!;
     const b = bare.phases[i]!;
+    const echo = bare.httpsEcho?.phases[i];
     return {
       concurrency: p.concurrency,
       hubToRelayP50: ratio(p.latencyMs.p50, r.latencyMs.p50),
@@ -171,6 +181,12 @@ function relayRatios(hub: MethodRun, bare: MethodRun) {
       hubToRelayCallsPerSec: ratio(p.callsPerSec, r.callsPerSec),
       relayToBareMqttP50: ratio(r.latencyMs.p50, b.latencyMs.p50),
       relayToBareMqttP99: ratio(r.latencyMs.p99, b.latencyMs.p99),
+      ...(echo
+        ? {
+            httpsEchoP50Ms: echo.latencyMs.p50,
+            httpsEchoToBareMqttP50: ratio(echo.latencyMs.p50, b.latencyMs.p50),
+          }
+        : {}),
     };
   });
 }
@@ -430,9 +446,9 @@ async function main(): Promise<void> {
                     `c=${p.concurrency}: p50 ${p.latencyMs.p50} ms p99 ${p.latencyMs.p99} ms ${p.callsPerSec}/s err ${p.errors}${stallNote(p.cost)}`,
                 )
                 .join('; ');
-            return r.httpsRelay
-              ? `${line(r.phases)}; HTTPS relay ${line(r.httpsRelay.phases)}`
-              : line(r.phases);
+            const relay = r.httpsRelay ? `; HTTPS relay ${line(r.httpsRelay.phases)}` : '';
+            const echo = r.httpsEcho ? `; HTTPS echo ${line(r.httpsEcho.phases)}` : '';
+            return `${line(r.phases)}${relay}${echo}`;
           },
         );
         const h = bestPhases(runs.hub);
@@ -454,6 +470,13 @@ async function main(): Promise<void> {
             ),
             bare: runs.bare.map((r) =>
               r.phases.map((p) => ({ c: p.concurrency, p50: p.latencyMs.p50, p99: p.latencyMs.p99 })),
+            ),
+            bareHttpsEcho: runs.bare.map((r) =>
+              (r.httpsEcho?.phases ?? []).map((p) => ({
+                c: p.concurrency,
+                p50: p.latencyMs.p50,
+                p99: p.latencyMs.p99,
+              })),
             ),
             bareHttpsRelay: runs.bare.map((r) =>
               (r.httpsRelay?.phases ?? []).map((p) => ({
@@ -583,7 +606,7 @@ async function main(): Promise<void> {
       'On 2 cores the client process and the broker process each have about one core: a client-bound run understates the broker. brokerCoreBound* = operations / broker CPU second: what one fully used core would sustain, independent of the clients.',
       'cost.brokerGc (pauses seen by perf_hooks) and cost.storeCheckpoints (hub) say what stalled the broker during a phase; tail latencies follow them.',
       'directMethods.*.decomposition: httpsOfflineDeviceP50Ms is the same HTTPS call to a provisioned, offline device (404 at once), so gatewayMqttLegP50Ms = hub p50 minus it.',
-      "directMethods.*.bare.httpsRelay: the hub's HTTPS calls through a bare Node HTTPS server that publishes to the device through aedes and answers on its reply (no auth, no validation, no registry): the least an HTTPS-fronted broker does. ratioHubToBareHttpsRelay is the hub's own cost; relayToBareMqtt is what HTTP costs against an MQTT requester.",
+      "directMethods.*.bare.httpsRelay: the hub's HTTPS calls through a bare Node HTTPS server that publishes to the device through aedes and answers on its reply (no auth, no validation, no registry): the least an HTTPS-fronted broker does. ratioHubToBareHttpsRelay is the hub's own cost; relayToBareMqtt is what HTTP costs against an MQTT requester. httpsEcho: the same server answering the same calls at once, with no MQTT leg: the floor of any HTTPS method API on this machine.",
       'Connect storm: one TLS context is shared by all clients (a device builds its own once); RSS is VmRSS of the broker process from /proc; heap "retained" is after a forced full GC.',
       'Other work on this machine skews every figure: see machine.loadAverage (start) and load.loadAverageAtEnd.',
     ],

@@ -15,6 +15,8 @@ let server: net.Server;
 let url: string;
 const handled: string[] = [];
 const published: string[] = [];
+/** Packets the broker published itself (`$SYS/…`). */
+const ownPackets: string[] = [];
 
 beforeAll(async () => {
   broker = await createBroker(
@@ -39,6 +41,7 @@ beforeAll(async () => {
   );
   broker.on('publish', (packet, client) => {
     if (client) published.push(packet.topic);
+    else ownPackets.push(packet.topic);
   });
   server = net.createServer((socket) => broker.handle(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -83,5 +86,24 @@ describe('aedes adapter: a device PUBLISH ends at the hub', () => {
     expect(seen).toEqual(['devices/listener/messages/devicebound/']);
     expect(lateSeen).toEqual([]);
     await Promise.all([listener.endAsync(), device.endAsync(), late.endAsync()]);
+  });
+
+  it('still completes QoS 2, hands wills to the hub, and publishes its own $SYS packets', async () => {
+    handled.length = 0;
+    const device = await connect('qos2-device');
+    // publishAsync resolves on PUBCOMP: PUBLISH → PUBREC → PUBREL → PUBCOMP all ran.
+    await device.publishAsync('devices/qos2-device/messages/events/', 'exactly once', { qos: 2 });
+    expect(handled).toEqual(['devices/qos2-device/messages/events/']);
+
+    const mortal = await mqtt.connectAsync(url, {
+      clientId: 'mortal',
+      reconnectPeriod: 0,
+      will: { topic: 'devices/mortal/messages/events/', payload: Buffer.from('gone'), qos: 1, retain: false },
+    });
+    (mortal as unknown as { stream: net.Socket }).stream.destroy();
+    await expect.poll(() => handled).toContain('devices/mortal/messages/events/');
+    expect(published).toEqual([]);
+    expect(ownPackets.some((t) => t.endsWith('/new/clients'))).toBe(true);
+    await device.endAsync();
   });
 });

@@ -33,10 +33,12 @@ interface Sent {
 
 interface Answer {
   status: number;
-  errorCode: string | undefined;
-  contentType: string | undefined;
+  /** Every response header but the ones that differ per connection or moment. */
+  headers: Record<string, unknown>;
   body: unknown;
 }
+
+const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive']);
 
 function send(server: { url: string; ca?: string }, req: Sent): Promise<Answer> {
   const headers: Record<string, string> = { ...req.headers };
@@ -65,12 +67,10 @@ function send(server: { url: string; ca?: string }, req: Sent): Promise<Answer> 
           if (parsed && typeof parsed === 'object' && 'ExceptionMessage' in parsed) {
             (parsed as Record<string, unknown>).ExceptionMessage = 'tracking';
           }
-          resolve({
-            status: res.statusCode ?? 0,
-            errorCode: res.headers['iothub-errorcode'] as string | undefined,
-            contentType: res.headers['content-type'],
-            body: parsed,
-          });
+          const headers = Object.fromEntries(
+            Object.entries(res.headers).filter(([k]) => !PER_CONNECTION.has(k)),
+          );
+          resolve({ status: res.statusCode ?? 0, headers, body: parsed });
         });
       },
     );
@@ -199,6 +199,20 @@ function cases(
       taken: true,
     },
     {
+      name: 'UTF-8 byte order mark',
+      req: { path: `/twins/lane-online/methods${V}`, headers: auth, body: `\uFEFF${call('echo')}` },
+      taken: true,
+    },
+    {
+      name: 'upper-case charset',
+      req: {
+        path: `/twins/lane-online/methods${V}`,
+        headers: { authorization: sas, 'content-type': 'Application/JSON; charset=UTF-8' },
+        body: call('echo'),
+      },
+      taken: true,
+    },
+    {
       name: 'charset-less JSON',
       req: {
         path: `/twins/lane-online/methods${V}`,
@@ -260,6 +274,33 @@ function cases(
       req: {
         path: `/twins/lane-online/methods${V}`,
         headers: { authorization: sas, 'content-type': 'text/plain' },
+        body: call('x'),
+      },
+      taken: false,
+    },
+    {
+      name: 'loosely written charset',
+      req: {
+        path: `/twins/lane-online/methods${V}`,
+        headers: { authorization: sas, 'content-type': 'application/json; charset = latin1' },
+        body: call('x'),
+      },
+      taken: false,
+    },
+    {
+      name: 'spaced UTF-8 charset',
+      req: {
+        path: `/twins/lane-online/methods${V}`,
+        headers: { authorization: sas, 'content-type': 'application/json; charset = utf-8' },
+        body: call('echo'),
+      },
+      taken: false,
+    },
+    {
+      name: '1,001 query parameters',
+      req: {
+        path: `/twins/lane-online/methods?${'p=1&'.repeat(1000)}api-version=2021-04-12`,
+        headers: auth,
         body: call('x'),
       },
       taken: false,
@@ -328,7 +369,7 @@ describe('direct-method fast lane', () => {
     }
   });
 
-  it('answers a real call with the device answer, and survives a client that hangs up mid-body', async () => {
+  it('keeps answering after a client hangs up mid-body', async () => {
     const { port } = new URL(hub.runtime.urls.https);
     const socket = tls.connect({
       host: '127.0.0.1',
