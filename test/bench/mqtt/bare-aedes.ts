@@ -1,6 +1,6 @@
 /**
  * A bare aedes broker (no auth, no hub): MQTT over TLS with the hub's certificate, and plain TCP, on
- * loopback; and a bare HTTPS → MQTT method relay on it, the least any HTTPS-fronted broker can do.
+ * loopback; and a bare HTTPS → MQTT method relay on it, built on aedes's public publish/subscribe.
  */
 import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
@@ -82,7 +82,7 @@ const RELAY_REQUESTS = 'bench/methods/POST/';
 const RELAY_ANSWERS = 'bench/methods/res/#';
 
 /**
- * The least an HTTPS-fronted broker does for a direct method, as the reference for the hub's
+ * A bare HTTPS front on aedes for a direct method, as the reference for the hub's
  * `POST /twins/{id}/methods`: read the JSON body, publish the payload to the device at QoS 0 with a
  * request id, and answer `{status, payload}` when the device's reply comes back. No authentication,
  * no validation, no registry, no timeouts, no logging: everything the hub adds is missing on purpose.
