@@ -1,20 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eHub, launchBrowser, newContext, screenshot, signIn, startE2eHub } from './harness';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signIn, useE2eHub } from './harness';
 
-let e2e: E2eHub;
-let browser: Browser;
 let page: Page;
 
+const e2e = useE2eHub({ devices: 8 }, 90_000);
 beforeAll(async () => {
-  [e2e, browser] = await Promise.all([startE2eHub({ devices: 8 }), launchBrowser()]);
-  page = await signIn(await newContext(browser), e2e);
+  page = await signIn(await e2e.newContext(), e2e);
 }, 90_000);
-afterAll(async () => {
-  await browser?.close();
-  await e2e?.close();
-});
 
 describe('the Users and roles screen', () => {
   it('creates a user, changes their role, and shows LastAdmin in place', async () => {

@@ -3,31 +3,16 @@
  * creates a configuration with a live match count and sees it applied; runs a twin-update job and a
  * reboot job over a query and follows each to the end with per-device results; a viewer only reads.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createUser,
-  type E2eHub,
-  launchBrowser,
-  newContext,
-  screenshot,
-  signIn,
-  startE2eHub,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signInAsNew, useE2eHub } from './harness';
 
-let e2e: E2eHub;
-let browser: Browser;
 let page: Page;
 
+const e2e = useE2eHub({ devices: 12 });
 beforeAll(async () => {
-  [e2e, browser] = await Promise.all([startE2eHub({ devices: 12 }), launchBrowser()]);
-  const password = await createUser(e2e, 'otto', 'operator');
-  page = await signIn(await newContext(browser), e2e, 'otto', password);
+  page = await signInAsNew(e2e, 'otto', 'operator');
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await e2e?.close();
-});
 
 const matchStatus = (p: Page) => p.getByRole('status').filter({ hasText: /match|not valid|Checking/ });
 
@@ -205,8 +190,7 @@ describe('Configure: jobs', () => {
   });
 
   it('offers a viewer the lists and results but nothing that changes them', async () => {
-    const password = await createUser(e2e, 'vic', 'viewer');
-    const viewer = await signIn(await newContext(browser), e2e, 'vic', password);
+    const viewer = await signInAsNew(e2e, 'vic', 'viewer');
     await viewer.goto(`${e2e.url}#/configure`);
     await viewer
       .getByRole('table', { name: /Automatic configurations/ })

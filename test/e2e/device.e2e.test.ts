@@ -1,30 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createUser,
-  type E2eHub,
-  launchBrowser,
-  newContext,
-  screenshot,
-  signIn,
-  startE2eHub,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createUser, screenshot, signIn, useE2eHub } from './harness';
 
 // The Device screen against simulated demo devices (telemetry every 2 s), in Chromium.
 
-let e2e: E2eHub;
-let browser: Browser;
-
-beforeAll(async () => {
-  [e2e, browser] = await Promise.all([
-    startE2eHub({ devices: 8, telemetryIntervalSeconds: 2 }),
-    launchBrowser(),
-  ]);
-}, 90_000);
-afterAll(async () => {
-  await browser?.close();
-  await e2e?.close();
-});
+const e2e = useE2eHub({ devices: 8, telemetryIntervalSeconds: 2 }, 90_000);
 
 /** Opens a device page as the signed-in user and marks the document, to prove later it never reloaded. */
 async function openDevice(page: Page, id: string): Promise<void> {
@@ -47,7 +27,7 @@ const twinValue = (page: Page, table: string, path: string) =>
 
 describe('the Device screen', () => {
   it('shows identity and credentials, keys masked until an operator reveals them', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await openDevice(page, 'demo-00001');
     const identity = page.getByRole('region', { name: 'Identity and credentials' });
@@ -68,7 +48,7 @@ describe('the Device screen', () => {
   });
 
   it('patches a desired property through the editor with a diff, and the device applies it live', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await openDevice(page, 'demo-00002');
     const twin = page.getByRole('region', { name: 'Twin' });
@@ -123,7 +103,7 @@ describe('the Device screen', () => {
   });
 
   it('says when the twin changed meanwhile (412) and re-applies the edit on the current twin', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await openDevice(page, 'demo-00003');
     await page.getByRole('button', { name: 'Edit tags' }).click();
@@ -154,7 +134,7 @@ describe('the Device screen', () => {
   });
 
   it('reboots a device and follows its reported reboot status through the pattern to done', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await openDevice(page, 'demo-00004');
     const ops = page.getByRole('region', { name: 'Operations' });
@@ -191,7 +171,7 @@ describe('the Device screen', () => {
   });
 
   it('asks before a factory reset, then follows the reset to done', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await openDevice(page, 'demo-00007');
     const ops = page.getByRole('region', { name: 'Operations' });
@@ -214,7 +194,7 @@ describe('the Device screen', () => {
   });
 
   it('sends a C2D message the device acknowledges, calls any method, and shows telemetry arriving', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     const device = e2e.demo!.fleet.devices.find((d) => d.deviceId === 'demo-00005')!;
     const received: string[] = [];
@@ -251,7 +231,7 @@ describe('the Device screen', () => {
 
   it('offers a viewer no edit, no method, no message and no key', async () => {
     const password = await createUser(e2e, 'dora', 'viewer');
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e, 'dora', password);
     await openDevice(page, 'demo-00006');
     await page.getByRole('region', { name: 'Twin' }).waitFor();

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eHub, launchBrowser, newContext, screenshot, signIn, startE2eHub } from './harness';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signIn, useE2eHub } from './harness';
 
 // The issue's acceptance figure: with 10,000 devices, the Fleet screen shows its first page of rows
 // within 1000 ms of navigating to it, and scrolling loads pages as needed without ever loading all.
@@ -13,9 +13,6 @@ const FIRST_PAGE_BUDGET_MS = 1000;
 const ARTIFACT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts/fleet-10k.json');
 const SITES = ['lisbon', 'porto', 'madrid', 'lyon'];
 const TYPES = ['thermostat', 'meter', 'air-quality', 'door-sensor'];
-
-let e2e: E2eHub;
-let browser: Browser;
 
 /** Creates the devices in-process through the bulk registry path, 100 per request, 10 requests at once. */
 async function createDevices(count: number): Promise<void> {
@@ -42,16 +39,12 @@ async function createDevices(count: number): Promise<void> {
   }
 }
 
+const e2e = useE2eHub({ devices: 0 }, 180_000);
 beforeAll(async () => {
-  [e2e, browser] = await Promise.all([startE2eHub({ devices: 0 }), launchBrowser()]);
   const started = Date.now();
   await createDevices(DEVICES);
   console.log(`created ${DEVICES} devices in ${Date.now() - started} ms`);
 }, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await e2e?.close();
-});
 
 const rows = (page: Page) => page.getByRole('table', { name: 'Devices' }).locator('tbody tr.vtable-row');
 
@@ -67,7 +60,7 @@ function countQueries(page: Page): { count: number } {
 describe('the Fleet screen with 10,000 devices', () => {
   it('shows the first page within 1000 ms and loads further pages only as the list scrolls', async () => {
     expect(e2e.hub.runtime.hub.devices.size()).toBe(DEVICES);
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     // Start elsewhere, so the measured navigation is the one to the Fleet screen.
     await page.goto(`${e2e.url}#/hub`);

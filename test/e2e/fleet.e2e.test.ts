@@ -1,19 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eHub, launchBrowser, newContext, screenshot, signIn, startE2eHub } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, signIn, useE2eHub } from './harness';
 
 // The Fleet screen against a hub with 16 simulated demo devices (4 per site), in Chromium.
 
-let e2e: E2eHub;
-let browser: Browser;
-
-beforeAll(async () => {
-  [e2e, browser] = await Promise.all([startE2eHub({ devices: 16 }), launchBrowser()]);
-}, 90_000);
-afterAll(async () => {
-  await browser?.close();
-  await e2e?.close();
-});
+const e2e = useE2eHub({ devices: 16 }, 90_000);
 
 /** The device table's body rows (the header row carries aria-rowindex 1). */
 const deviceRows = (page: Page) =>
@@ -40,7 +31,7 @@ async function runQuery(page: Page, text: string) {
 
 describe('the Fleet screen', () => {
   it('lists the fleet with a total and live connection states', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await expect.poll(() => deviceRows(page).count()).toBe(16);
     await expect.poll(() => page.getByRole('status').filter({ hasText: '16 devices' }).count()).toBe(1);
@@ -73,7 +64,7 @@ describe('the Fleet screen', () => {
   });
 
   it('finds devices with a query, in the full language or as a condition, and keeps it in the URL', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await deviceRows(page).first().waitFor();
 
@@ -92,7 +83,7 @@ describe('the Fleet screen', () => {
     expect(new Set(await columnTexts(page, 5))).toEqual(new Set(['lisbon']));
 
     // The URL is a link: another signed-in window opening it shows the same list.
-    const other = await signIn(await newContext(browser), e2e);
+    const other = await signIn(await e2e.newContext(), e2e);
     await other.goto(url);
     await expect.poll(() => deviceRows(other).count()).toBe(4);
     expect(new Set(await columnTexts(other, 5))).toEqual(new Set(['porto']));
@@ -107,7 +98,7 @@ describe('the Fleet screen', () => {
   });
 
   it('says when devices were added or deleted since the list loaded, and refreshes on request', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await runQuery(page, "tags.site = 'porto'");
     await expect.poll(() => deviceRows(page).count()).toBe(4);
@@ -127,7 +118,7 @@ describe('the Fleet screen', () => {
   });
 
   it("shows the hub's error for a bad query in place, pointing at the bad part", async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await deviceRows(page).first().waitFor();
     await runQuery(page, "SELECT * FROM devices WHERE tags.site = = 'porto'");
@@ -148,7 +139,7 @@ describe('the Fleet screen', () => {
   });
 
   it('groups by a tag with counts and filters the list to a group', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await deviceRows(page).first().waitFor();
     await page.getByLabel('Property path').fill('tags.site');
@@ -181,7 +172,7 @@ describe('the Fleet screen', () => {
   });
 
   it('keeps saved views per hub in the browser: add, apply, remove', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e);
     await deviceRows(page).first().waitFor();
     await runQuery(page, "tags.site = 'lyon'");

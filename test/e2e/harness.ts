@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { type Demo, startDemo } from '../../edge-runtime/src/demo/demo-fleet';
 import { loginAs, TEST_ADMIN_PASSWORD } from '../helpers/operator-client';
 import { startTestHub, type TestHub } from '../helpers/test-hub';
@@ -51,6 +52,51 @@ export async function startE2eHub(options: { devices?: number; telemetryInterval
   } satisfies E2eHub;
 }
 
+/** One e2e file's hub (read through like an {@link E2eHub}) and its Chromium. */
+export interface E2eFile extends E2eHub {
+  readonly browser: Browser;
+  /** A new browser context, as {@link newContext}. */
+  newContext(viewport?: { width: number; height: number }): Promise<BrowserContext>;
+}
+
+/**
+ * The setup every e2e file shares: a hub (`startE2eHub(options)`) and Chromium, started together
+ * before the file's tests (`timeoutMs` for both) and closed after them. Read it only from tests and
+ * later hooks: before `beforeAll` has run there is nothing to read.
+ */
+export function useE2eHub(options: Parameters<typeof startE2eHub>[0] = {}, timeoutMs = 60_000): E2eFile {
+  let hub: E2eHub | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [hub, browser] = await Promise.all([startE2eHub(options), launchBrowser()]);
+  }, timeoutMs);
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined)
+      throw new Error('The e2e hub is not started yet: use it in a test or a later hook.');
+    return value;
+  };
+  return {
+    get hub() {
+      return started(hub).hub;
+    },
+    get demo() {
+      return started(hub).demo;
+    },
+    get url() {
+      return started(hub).url;
+    },
+    close: () => started(hub).close(),
+    get browser() {
+      return started(browser);
+    },
+    newContext: (viewport) => newContext(started(browser), viewport),
+  };
+}
+
 /** Launches headless Chromium with the flags this closed network needs. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -91,6 +137,12 @@ export async function signIn(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
   return page;
+}
+
+/** A page signed in as `name`, a new account with `role`. */
+export async function signInAsNew(e2e: E2eFile, name: string, role: 'viewer' | 'operator' | 'admin') {
+  const password = await createUser(e2e, name, role);
+  return signIn(await e2e.newContext(), e2e, name, password);
 }
 
 /** Creates an operator account with a role, through the API as the admin. */

@@ -1,20 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eHub, launchBrowser, newContext, screenshot, signIn, startE2eHub } from './harness';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signIn, useE2eHub } from './harness';
 
 const DEVICES = 12;
-let e2e: E2eHub;
-let browser: Browser;
 let page: Page;
 
+const e2e = useE2eHub({ devices: DEVICES }, 90_000);
 beforeAll(async () => {
-  [e2e, browser] = await Promise.all([startE2eHub({ devices: DEVICES }), launchBrowser()]);
-  page = await signIn(await newContext(browser), e2e);
+  page = await signIn(await e2e.newContext(), e2e);
 }, 90_000);
-afterAll(async () => {
-  await browser?.close();
-  await e2e?.close();
-});
 
 describe('the Monitor screen', () => {
   it('shows the connected count and a chart of connected devices with at least one point', async () => {

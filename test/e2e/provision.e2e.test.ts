@@ -2,33 +2,18 @@
  * The Provision screen in Chromium: an operator adds one device (tags, connection string, link to
  * its page) and imports a CSV with one bad row, following the progress bar to the end.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createUser,
-  type E2eHub,
-  launchBrowser,
-  newContext,
-  screenshot,
-  signIn,
-  startE2eHub,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signInAsNew, useE2eHub } from './harness';
 
-let e2e: E2eHub;
-let browser: Browser;
 let page: Page;
 
+const e2e = useE2eHub({ devices: 0 });
 beforeAll(async () => {
-  [e2e, browser] = await Promise.all([startE2eHub({ devices: 0 }), launchBrowser()]);
-  const password = await createUser(e2e, 'olga', 'operator');
-  page = await signIn(await newContext(browser), e2e, 'olga', password);
+  page = await signInAsNew(e2e, 'olga', 'operator');
   await page.goto(`${e2e.url}#/provision`);
   await page.getByRole('heading', { name: 'Provision', level: 1 }).waitFor();
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await e2e?.close();
-});
 
 const twinOf = async (id: string) => (await e2e.hub.call('GET', `/twins/${id}`)).json as { tags: unknown };
 

@@ -3,32 +3,17 @@
  * disables it with a reason, deletes it into the archive (typing its id), rotates another one's
  * keys, and replaces a third by a new device that takes over its tags.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createUser,
-  type E2eHub,
-  launchBrowser,
-  newContext,
-  screenshot,
-  signIn,
-  startE2eHub,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signInAsNew, useE2eHub } from './harness';
 
-let e2e: E2eHub;
-let browser: Browser;
 let page: Page;
 
+const e2e = useE2eHub({ devices: 8 });
 beforeAll(async () => {
-  [e2e, browser] = await Promise.all([startE2eHub({ devices: 8 }), launchBrowser()]);
-  const password = await createUser(e2e, 'rita', 'operator');
-  page = await signIn(await newContext(browser), e2e, 'rita', password);
+  page = await signInAsNew(e2e, 'rita', 'operator');
   await page.goto(`${e2e.url}#/retire`);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await e2e?.close();
-});
 
 type Identity = {
   status: string;

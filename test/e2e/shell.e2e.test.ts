@@ -1,29 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createUser,
-  type E2eHub,
-  launchBrowser,
-  newContext,
-  screenshot,
-  signIn,
-  startE2eHub,
-} from './harness';
+import { describe, expect, it } from 'vitest';
+import { createUser, screenshot, signIn, useE2eHub } from './harness';
 
-let e2e: E2eHub;
-let browser: Browser;
-
-beforeAll(async () => {
-  [e2e, browser] = await Promise.all([startE2eHub({ devices: 0 }), launchBrowser()]);
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await e2e?.close();
-});
+const e2e = useE2eHub({ devices: 0 });
 
 describe('the operator app shell in Chromium', () => {
   it('refuses a wrong password in place, then signs in and shows the navigation', async () => {
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await context.newPage();
     await page.goto(e2e.url);
     await page.getByLabel('User name').fill('admin');
@@ -33,7 +15,7 @@ describe('the operator app shell in Chromium', () => {
     await screenshot(page, 'sign-in');
     await context.close();
 
-    const ctx2 = await newContext(browser);
+    const ctx2 = await e2e.newContext();
     const signedIn = await signIn(ctx2, e2e);
     const nav = signedIn.getByRole('navigation', { name: 'Main' });
     for (const label of [
@@ -65,7 +47,7 @@ describe('the operator app shell in Chromium', () => {
 
   it('offers a viewer no screen that changes things', async () => {
     const password = await createUser(e2e, 'vera', 'viewer');
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e, 'vera', password);
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link', { name: 'Provision' }).count()).toBe(0);
@@ -77,7 +59,7 @@ describe('the operator app shell in Chromium', () => {
 
   it('lets any role change its own password and stay signed in; the old password stops working', async () => {
     const old = await createUser(e2e, 'pia', 'viewer');
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e, 'pia', old);
     await page.getByRole('link', { name: /pia/ }).click();
     await page.getByRole('heading', { name: 'Your account', level: 1 }).waitFor();
@@ -94,7 +76,7 @@ describe('the operator app shell in Chromium', () => {
     await page.getByText(e2e.hub.runtime.hub.hubId).first().waitFor();
     await context.close();
 
-    const again = await newContext(browser);
+    const again = await e2e.newContext();
     const login = await again.newPage();
     await login.goto(e2e.url);
     await login.getByLabel('User name').fill('pia');
@@ -102,7 +84,7 @@ describe('the operator app shell in Chromium', () => {
     await login.getByRole('button', { name: 'Sign in' }).click();
     await expect(login.getByRole('alert').textContent()).resolves.toMatch(/wrong/i);
     await again.close();
-    const fresh = await newContext(browser);
+    const fresh = await e2e.newContext();
     await signIn(fresh, e2e, 'pia', 'pia-new-password-42');
     await fresh.close();
   });
@@ -111,7 +93,7 @@ describe('the operator app shell in Chromium', () => {
     // What electron/src/preload.ts exposes, stood in by an init script: the main process gives the
     // embedded hub's URL (with its trailing slash) and a token it issued with hub.logins.
     const { token } = await e2e.hub.runtime.hub.logins.issueOneTimeToken('admin');
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     await context.addInitScript(
       ({ hubUrl, oneTimeToken }) => {
         let handedOut = false;
@@ -137,7 +119,7 @@ describe('the operator app shell in Chromium', () => {
 
   it('follows a role taken away mid-session: no sign-out, and the screens of the old role go', async () => {
     const password = await createUser(e2e, 'odo', 'operator');
-    const context = await newContext(browser);
+    const context = await e2e.newContext();
     const page = await signIn(context, e2e, 'odo', password);
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Provision' }).click();

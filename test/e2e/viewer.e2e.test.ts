@@ -4,17 +4,9 @@
  * then the viewer's own token (the one the UI holds) is refused by every write route.
  * Written over whole pages, by role and name, so it holds whatever the screens come to contain.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createUser,
-  type E2eHub,
-  launchBrowser,
-  newContext,
-  screenshot,
-  signIn,
-  startE2eHub,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signInAsNew, useE2eHub } from './harness';
 
 /** Names of controls that change something; none may be offered to a viewer. */
 const WRITE_CONTROL =
@@ -28,21 +20,18 @@ const LOCAL_ONLY = /\bviews?\b/i;
 /** POSTs that only read (a twin query, a test of a configuration's queries). */
 const READ_ONLY_POST = /\/devices\/query|\/configurations\/testQueries|\/api\/v1\/logout/;
 
-let e2e: E2eHub;
-let browser: Browser;
 let page: Page;
 const writesSent: string[] = [];
 
+const e2e = useE2eHub({ devices: 8 }, 90_000);
 beforeAll(async () => {
-  [e2e, browser] = await Promise.all([startE2eHub({ devices: 8 }), launchBrowser()]);
   // Something for the viewer to see on every screen: an alert rule and a job.
   await e2e.hub.runtime.hub.alerts.put(
     'lisbon',
     { name: 'Lisbon devices', condition: "tags.site = 'lisbon'" },
     { type: 'user', id: 'admin' },
   );
-  const password = await createUser(e2e, 'vic', 'viewer');
-  page = await signIn(await newContext(browser), e2e, 'vic', password);
+  page = await signInAsNew(e2e, 'vic', 'viewer');
   // Whatever the walk clicks (disclosures only), the UI must not send a write to the hub.
   page.on('request', (req) => {
     const method = req.method();
@@ -50,10 +39,6 @@ beforeAll(async () => {
       writesSent.push(`${method} ${req.url()}`);
   });
 }, 90_000);
-afterAll(async () => {
-  await browser?.close();
-  await e2e?.close();
-});
 
 /** Waits for a screen to settle: its heading, then no "Loading…" left and a moment for live data. */
 async function open(hash: string): Promise<string> {

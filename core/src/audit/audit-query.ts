@@ -1,3 +1,4 @@
+import { auditTextMatches } from '../contracts/audit-text';
 import { type Change, type ChangeKind, changeKindSchema } from '../contracts/change';
 import { HubError } from '../errors';
 import type { ChangeFeed } from '../feed/change-feed';
@@ -121,24 +122,6 @@ export function parseAuditFilter(query: Record<string, unknown>): AuditFilter {
     afterSeq: whole(text(query, 'afterSeq'), 'afterSeq', 0),
     limit,
   };
-}
-
-/** True when every word of `search` appears in the entry (matched on what callers see: no secrets). */
-export function auditTextMatches(entry: AuditEntry, search: string): boolean {
-  const haystack = [
-    entry.kind,
-    entry.id,
-    `${entry.actor.type}:${entry.actor.id}`,
-    entry.origin,
-    JSON.stringify(entry.patch ?? null),
-  ]
-    .join('\n')
-    .toLowerCase();
-  return search
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((word) => haystack.includes(word));
 }
 
 /** True when a change passes the filter (visibility is checked separately). */

@@ -1,3 +1,4 @@
+export * from './audit-text';
 export * from './change';
 export * from './device';
 export * from './operator-api';

@@ -35,6 +35,16 @@ export function ErrorNotice({
   );
 }
 
+/** A problem with what the user typed, shown in place; nothing when there is none. */
+export function InputProblem({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <p className="notice notice-error" role="alert">
+      {children}
+    </p>
+  );
+}
+
 /** A success or info line. */
 export function Notice({ children, kind = 'info' }: { children: ReactNode; kind?: 'info' | 'success' }) {
   return (

@@ -9,8 +9,10 @@ import { publishReport, runBench } from '../report';
 import { msSince, progress, round } from '../stats';
 import { type BrokerChild, spawnBrokerChild } from './children';
 import { type ConnectStormRun, runConnectStorm } from './connect-storm';
-import { DEVICE_PREFIX, type RunCost, type Target, type Transport, targetOf } from './devices';
-import { type MethodPhase, type MethodPhaseRun, type MethodRun, runMethods } from './methods';
+import { DEVICE_PREFIX, type Target, type Transport, targetOf } from './devices';
+import { best, check, ratio, stallNote, type TargetCheck } from './judge';
+import { type MethodPhase, type MethodRun, runMethods } from './methods';
+import { describeMethodRun, summarizeMethods } from './methods-report';
 import { type ReportedPatchRun, runReportedPatches } from './reported-patches';
 import { runTelemetry, type TelemetryRun } from './telemetry';
 
@@ -89,122 +91,6 @@ export function parseMqttBenchArgs(argv: string[]): MqttBenchArgs {
 /** Counts scaled by `--scale` (never below `min`). */
 function scaled(n: number, scale: number, min = 1): number {
   return Math.max(min, Math.round(n * scale));
-}
-
-/** A target that is judged: met or missed, never thrown. */
-export interface TargetCheck {
-  id: string;
-  description: string;
-  value: number;
-  unit: string;
-  target: string;
-  met: boolean;
-}
-
-function check(
-  id: string,
-  description: string,
-  value: number,
-  unit: string,
-  op: '>=' | '<=',
-  limit: number,
-): TargetCheck {
-  return {
-    id,
-    description,
-    value: round(value, 3),
-    unit,
-    target: `${op} ${limit}`,
-    met: op === '>=' ? value >= limit : value <= limit,
-  };
-}
-
-/** hub/bare, rounded (NaN when bare is 0). */
-function ratio(hub: number, bare: number): number {
-  return bare > 0 ? round(hub / bare, 3) : Number.NaN;
-}
-
-/** The best of several runs by `key` (the least disturbed one); all runs are reported too. */
-function best<T>(runs: T[], key: (r: T) => number, higherIsBetter = true): T {
-  return runs.reduce((a, b) => ((higherIsBetter ? key(b) > key(a) : key(b) < key(a)) ? b : a));
-}
-
-/** `, gc max M ms (N major), K store checkpoint(s) (T ms)`: what may stall the broker's event loop in a phase. */
-function stallNote(cost: RunCost): string {
-  const c = cost.storeCheckpoints;
-  const gc = `, gc max ${cost.brokerGc.maxMs} ms (${cost.brokerGc.majorCount} major)`;
-  return c && c.count > 0 ? `${gc}, ${c.count} store checkpoint(s) (${c.totalMs} ms)` : gc;
-}
-
-/** Each phase (and the HTTPS floor) from the round where its p50 was lowest: the least disturbed. */
-function bestPhases(runs: MethodRun[]): MethodRun {
-  const first = runs[0]!;
-  const floors = runs.flatMap((r) => (r.httpsOfflineDeviceFloor ? [r.httpsOfflineDeviceFloor] : []));
-  const lowestP50 = (phases: MethodPhaseRun[]) => best(phases, (p) => p.latencyMs.p50, false);
-  const relays = runs.flatMap((r) => (r.httpsRelay ? [r.httpsRelay] : []));
-  const echoes = runs.flatMap((r) => (r.httpsEcho ? [r.httpsEcho] : []));
-  return {
-    shape: first.shape,
-    phases: first.phases.map((_, i) => lowestP50(runs.map((r) => r.phases[i]!))),
-    ...(floors.length > 0 ? { httpsOfflineDeviceFloor: lowestP50(floors) } : {}),
-    ...(relays[0]
-      ? {
-          httpsRelay: {
-            shape: relays[0].shape,
-            phases: relays[0].phases.map((_, i) => lowestP50(relays.map((r) => r.phases[i]!))),
-          },
-        }
-      : {}),
-    ...(echoes[0]
-      ? {
-          httpsEcho: {
-            shape: echoes[0].shape,
-            phases: echoes[0].phases.map((_, i) => lowestP50(echoes.map((r) => r.phases[i]!))),
-          },
-        }
-      : {}),
-  };
-}
-
-/** Hub / bare HTTPS relay per phase: what the hub adds over the least an HTTPS front must do. */
-function relayRatios(hub: MethodRun, bare: MethodRun) {
-  const relay = bare.httpsRelay;
-  if (!relay) return undefined;
-  return hub.phases.map((p, i) => {
-    const r = relay.phases[i]!;
-    const b = bare.phases[i]!;
-    const echo = bare.httpsEcho?.phases[i];
-    return {
-      concurrency: p.concurrency,
-      hubToRelayP50: ratio(p.latencyMs.p50, r.latencyMs.p50),
-      hubToRelayP99: ratio(p.latencyMs.p99, r.latencyMs.p99),
-      hubToRelayCallsPerSec: ratio(p.callsPerSec, r.callsPerSec),
-      relayToBareMqttP50: ratio(r.latencyMs.p50, b.latencyMs.p50),
-      relayToBareMqttP99: ratio(r.latencyMs.p99, b.latencyMs.p99),
-      ...(echo
-        ? {
-            httpsEchoP50Ms: echo.latencyMs.p50,
-            httpsEchoToBareMqttP50: ratio(echo.latencyMs.p50, b.latencyMs.p50),
-          }
-        : {}),
-    };
-  });
-}
-
-/** Where a sequential hub method call's p50 goes: the HTTPS side (offline-device floor) and the MQTT leg. */
-function methodDecomposition(hub: MethodRun, bare: MethodRun): Record<string, number> | undefined {
-  const floor = hub.httpsOfflineDeviceFloor;
-  const h = hub.phases.find((p) => p.concurrency === 1);
-  const b = bare.phases.find((p) => p.concurrency === 1);
-  if (!floor || !h || !b) return undefined;
-  const leg = h.latencyMs.p50 - floor.latencyMs.p50;
-  return {
-    hubSequentialP50Ms: h.latencyMs.p50,
-    httpsOfflineDeviceP50Ms: floor.latencyMs.p50,
-    gatewayMqttLegP50Ms: round(leg, 3),
-    bareMqttRoundTripP50Ms: b.latencyMs.p50,
-    gatewayLegToBareRatio: ratio(leg, b.latencyMs.p50),
-  };
 }
 
 /** Runs `fn` for bare then hub, `rounds` times (interleaved, so drift hits both alike). */
@@ -438,79 +324,11 @@ async function main(): Promise<void> {
           targets(transport),
           options.methods.rounds,
           (t) => runMethods(t, options.methods),
-          (r) => {
-            const line = (phases: MethodPhaseRun[]) =>
-              phases
-                .map(
-                  (p) =>
-                    `c=${p.concurrency}: p50 ${p.latencyMs.p50} ms p99 ${p.latencyMs.p99} ms ${p.callsPerSec}/s err ${p.errors}${stallNote(p.cost)}`,
-                )
-                .join('; ');
-            const relay = r.httpsRelay ? `; HTTPS relay ${line(r.httpsRelay.phases)}` : '';
-            const echo = r.httpsEcho ? `; HTTPS echo ${line(r.httpsEcho.phases)}` : '';
-            return `${line(r.phases)}${relay}${echo}`;
-          },
+          describeMethodRun,
         );
-        const h = bestPhases(runs.hub);
-        const b = bestPhases(runs.bare);
-        out[transport] = {
-          hub: h,
-          bare: b,
-          ratioHubToBare: h.phases.map((p, i) => ({
-            concurrency: p.concurrency,
-            p50: ratio(p.latencyMs.p50, b.phases[i]!.latencyMs.p50),
-            p99: ratio(p.latencyMs.p99, b.phases[i]!.latencyMs.p99),
-            callsPerSec: ratio(p.callsPerSec, b.phases[i]!.callsPerSec),
-          })),
-          ratioHubToBareHttpsRelay: relayRatios(h, b),
-          decomposition: methodDecomposition(h, b),
-          allRuns: {
-            hub: runs.hub.map((r) =>
-              r.phases.map((p) => ({ c: p.concurrency, p50: p.latencyMs.p50, p99: p.latencyMs.p99 })),
-            ),
-            bare: runs.bare.map((r) =>
-              r.phases.map((p) => ({ c: p.concurrency, p50: p.latencyMs.p50, p99: p.latencyMs.p99 })),
-            ),
-            bareHttpsEcho: runs.bare.map((r) =>
-              (r.httpsEcho?.phases ?? []).map((p) => ({
-                c: p.concurrency,
-                p50: p.latencyMs.p50,
-                p99: p.latencyMs.p99,
-              })),
-            ),
-            bareHttpsRelay: runs.bare.map((r) =>
-              (r.httpsRelay?.phases ?? []).map((p) => ({
-                c: p.concurrency,
-                p50: p.latencyMs.p50,
-                p99: p.latencyMs.p99,
-              })),
-            ),
-          },
-        };
-        if (transport === 'tls') {
-          h.phases.forEach((p, i) => {
-            const bp = b.phases[i]!;
-            const mode = p.concurrency === 1 ? 'sequential' : `concurrency ${p.concurrency}`;
-            checks.push(
-              check(
-                `methods.tls.c${p.concurrency}.p50Ratio`,
-                `direct method p50, hub (HTTPS → device) / bare aedes request-response, ${mode}, device over TLS`,
-                p.latencyMs.p50 / bp.latencyMs.p50,
-                'ratio',
-                '<=',
-                1.5,
-              ),
-              check(
-                `methods.tls.c${p.concurrency}.p99Ratio`,
-                `direct method p99, hub / bare aedes, ${mode}, device over TLS`,
-                p.latencyMs.p99 / bp.latencyMs.p99,
-                'ratio',
-                '<=',
-                2,
-              ),
-            );
-          });
-        }
+        const summary = summarizeMethods(runs);
+        out[transport] = summary.report;
+        if (transport === 'tls') checks.push(...summary.checks);
       }
       measures.directMethods = out;
     }

@@ -2,7 +2,7 @@ import type { IssuedSession } from '@outpost/core';
 import { type FormEvent, useState } from 'react';
 import { HubApiError } from '../../api/http';
 import { useSession } from '../../app/session';
-import { Age, ErrorNotice, Notice, PageHeader } from '../../components/ui';
+import { Age, ErrorNotice, InputProblem, Notice, PageHeader } from '../../components/ui';
 import type { ScreenProps } from '../registry';
 
 /**
@@ -89,11 +89,9 @@ export function AccountScreen(_props: ScreenProps) {
               required
             />
           </label>
-          {mismatch ? (
-            <p className="notice notice-error" role="alert">
-              The two new passwords differ: type the same one twice.
-            </p>
-          ) : null}
+          <InputProblem>
+            {mismatch ? 'The two new passwords differ: type the same one twice.' : null}
+          </InputProblem>
           <ErrorNotice
             error={error}
             title="The password was not changed"

@@ -3,25 +3,8 @@
  * arrive live on the event stream, so the list shows only what a new search would show.
  */
 import type { AuditEntry } from '@outpost/core';
+import { auditTextMatches } from '@outpost/core/contracts';
 import type { AuditSearch } from '../../api/audit';
-
-/** True when every word of `text` appears in the entry's kind, record, actor, origin or patch. */
-export function textMatches(entry: AuditEntry, text: string): boolean {
-  const haystack = [
-    entry.kind,
-    entry.id,
-    `${entry.actor.type}:${entry.actor.id}`,
-    entry.origin,
-    JSON.stringify(entry.patch ?? null),
-  ]
-    .join('\n')
-    .toLowerCase();
-  return text
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((word) => haystack.includes(word));
-}
 
 /** True when the entry passes the search. */
 export function matchesSearch(entry: AuditEntry, search: AuditSearch): boolean {
@@ -30,7 +13,7 @@ export function matchesSearch(entry: AuditEntry, search: AuditSearch): boolean {
   if (deviceId && entry.deviceId !== deviceId) return false;
   if (search.kind && entry.kind !== search.kind) return false;
   if (actor && actor !== entry.actor.id && actor !== `${entry.actor.type}:${entry.actor.id}`) return false;
-  return !search.text.trim() || textMatches(entry, search.text);
+  return !search.text.trim() || auditTextMatches(entry, search.text);
 }
 
 /** The search in a route's query string, and back. */

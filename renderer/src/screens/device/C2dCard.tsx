@@ -1,7 +1,7 @@
 import type { C2dEnqueued, C2dMessageView } from '@outpost/core';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useSession } from '../../app/session';
-import { ErrorNotice } from '../../components/ui';
+import { ErrorNotice, InputProblem } from '../../components/ui';
 
 // The hub answers 202 once the message is queued; it leaves the queue when the device acknowledges
 // it. Polled for a while, so the operator sees "delivered" without reloading.
@@ -114,11 +114,7 @@ export function C2dCard({ deviceId }: { deviceId: string }) {
           onChange={(e) => setProps(e.target.value)}
           placeholder="priority=high, source=operator"
         />
-        {problem ? (
-          <p className="notice notice-error" role="alert">
-            {problem}
-          </p>
-        ) : null}
+        <InputProblem>{problem}</InputProblem>
         <button type="submit" disabled={busy}>
           {busy ? 'Sending…' : 'Send message'}
         </button>

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useSession } from '../../app/session';
-import { ErrorNotice, JsonView } from '../../components/ui';
+import { ErrorNotice, InputProblem, JsonView } from '../../components/ui';
 
 // IoT Hub's rule for method names (service-api.md): printable ASCII without separators or spaces.
 const METHOD_NAME = /^[!#%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
@@ -94,11 +94,7 @@ export function MethodCard({ deviceId }: { deviceId: string }) {
           rows={3}
           spellCheck={false}
         />
-        {problem ? (
-          <p className="notice notice-error" role="alert">
-            {problem}
-          </p>
-        ) : null}
+        <InputProblem>{problem}</InputProblem>
         <button type="submit" disabled={busy}>
           {busy ? 'Waiting for the device…' : 'Invoke method'}
         </button>
