@@ -162,9 +162,23 @@ export function createDeviceConnection(options: DeviceConnectionOptions): Device
   async function end(mqtt: MqttClient | undefined): Promise<void> {
     if (!mqtt) return;
     connected = false;
-    const timer = setTimeout(() => mqtt.end(true), DISCONNECT_TIMEOUT_MS);
-    await new Promise<void>((resolve) => mqtt.end(false, {}, () => resolve()));
-    clearTimeout(timer);
+    await new Promise<void>((resolve) => {
+      // A dropped connection's QoS 1 publishes are never acknowledged, and mqtt.js's graceful end
+      // waits for them without limit: a connection already closed is ended by force at once.
+      if (!mqtt.connected) {
+        mqtt.end(true, {}, () => resolve());
+        return;
+      }
+      // mqtt.js ignores a second end() while the first waits, so the deadline drops the socket itself.
+      const deadline = setTimeout(() => {
+        mqtt.stream?.destroy();
+        resolve();
+      }, DISCONNECT_TIMEOUT_MS);
+      mqtt.end(false, {}, () => {
+        clearTimeout(deadline);
+        resolve();
+      });
+    });
     failInflight(new Error('disconnected'));
   }
 
